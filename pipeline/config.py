@@ -1,0 +1,209 @@
+"""postlingo.toml (or [tool.postlingo] in pyproject.toml) → a frozen Config.
+
+Every error names the key and the file, and the line where the key is written,
+so a typo is found at once rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from pipeline import locales
+from pipeline.errors import PostlingoError
+
+CONFIG_NAME = "postlingo.toml"
+ENGINES = ("auto", "argos", "pseudo")
+SEVERITIES = ("error", "warning", "off")
+GETTEXT_WRAP_WIDTH = 79  # msgcat/msgmerge default: lines stay within 79 columns
+
+
+@dataclass(frozen=True)
+class LocaleConfig:
+    publish_machine_translation: bool = False
+    min_translated: int = 0  # percent of entries that must have a publishable msgstr
+
+
+@dataclass(frozen=True)
+class MTConfig:
+    beam_size: int = 4
+    inter_threads: int = 0  # 0: decide from the machine's cores
+    intra_threads: int = 0
+    device: str = ""  # cpu or cuda; empty: ARGOS_DEVICE_TYPE, else cpu
+    compute_type: str = "int8"
+    batch_tokens: int = 512  # token budget per CTranslate2 sub-batch
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = Path(".")
+    path: Path | None = None  # where the config was read from
+    project: str = ""
+    targets: tuple[str, ...] = ()
+    engine: str = "auto"
+    ignore: tuple[str, ...] = ()
+    source_dir: str = "source"
+    locales_dir: str = "locales"
+    site_dir: str = "site"
+    templates_dir: str = "templates"
+    wrap_width: int = GETTEXT_WRAP_WIDTH
+    base_url: str = ""
+    models_dir: str = ""
+    glossary: str = "glossary.csv"
+    cache: str = ".postlingo/mt-cache.sqlite"
+    mt: MTConfig = field(default_factory=MTConfig)
+    locale: dict[str, LocaleConfig] = field(default_factory=dict)
+    checks: dict[str, str] = field(default_factory=dict)
+
+    def for_locale(self, code: str) -> LocaleConfig:
+        return self.locale.get(code, LocaleConfig())
+
+    def resolve(self, relative: str) -> Path:
+        return self.root / relative
+
+    @property
+    def source_path(self) -> Path:
+        return self.resolve(self.source_dir)
+
+    @property
+    def locales_path(self) -> Path:
+        return self.resolve(self.locales_dir)
+
+    @property
+    def site_path(self) -> Path:
+        return self.resolve(self.site_dir)
+
+
+_SCALARS: dict[str, type] = {
+    "project": str,
+    "engine": str,
+    "source_dir": str,
+    "locales_dir": str,
+    "site_dir": str,
+    "templates_dir": str,
+    "wrap_width": int,
+    "base_url": str,
+    "models_dir": str,
+    "glossary": str,
+    "cache": str,
+}
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)", re.M)
+    m = pattern.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+class _Reader:
+    """Validates a raw TOML table, reporting errors against the file."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.text = path, text
+
+    def fail(self, key: str, message: str) -> PostlingoError:
+        return PostlingoError(message, self.path, _line_of(self.text, key.split(".")[-1]))
+
+    def typed(self, key: str, value: Any, kind: type) -> Any:
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if not ok:
+            return self._raise(key, f"{key} must be {kind.__name__}, not {type(value).__name__}")
+        return value
+
+    def strings(self, key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self._raise(key, f"{key} must be a list of strings")
+        return tuple(value)
+
+    def table(self, key: str, value: Any, schema: type) -> Any:
+        if not isinstance(value, dict):
+            self._raise(key, f"{key} must be a table")
+        known = {f.name: f for f in fields(schema)}
+        values = {}
+        for name, raw in value.items():
+            if name not in known:
+                self._raise(f"{key}.{name}", f"unknown key {key}.{name}")
+            default = getattr(schema(), name)
+            values[name] = self.typed(f"{key}.{name}", raw, type(default))
+        return schema(**values)
+
+    def _raise(self, key: str, message: str) -> Any:
+        raise self.fail(key, message)
+
+
+def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
+    r = _Reader(path, text)
+    values: dict[str, Any] = {"root": root, "path": path, "project": root.resolve().name}
+    for key, value in raw.items():
+        if key in _SCALARS:
+            values[key] = r.typed(key, value, _SCALARS[key])
+        elif key == "targets":
+            values[key] = r.strings(key, value)
+        elif key == "ignore":
+            values[key] = r.strings(key, value)
+            for pattern in values[key]:
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    r._raise(key, f"ignore pattern {pattern!r} is not a regular expression: {exc}")
+        elif key == "mt":
+            values[key] = r.table(key, value, MTConfig)
+        elif key == "locale":
+            if not isinstance(value, dict):
+                r._raise(key, "locale must be a table of [locale.<code>] tables")
+            values[key] = {
+                code: r.table(f"locale.{code}", table, LocaleConfig)
+                for code, table in value.items()
+            }
+        elif key == "checks":
+            if not isinstance(value, dict):
+                r._raise(key, "checks must be a table of check = severity")
+            for name, severity in value.items():
+                if severity not in SEVERITIES:
+                    r._raise(name, f"checks.{name} must be one of {', '.join(SEVERITIES)}")
+            values[key] = dict(value)
+        else:
+            r._raise(key, f"unknown key {key!r}")
+    config = Config(**values)
+    if config.engine not in ENGINES:
+        r._raise("engine", f"engine must be one of {', '.join(ENGINES)}, not {config.engine!r}")
+    if config.wrap_width < 0:
+        r._raise("wrap_width", "wrap_width must not be negative")
+    for code in (*config.targets, *config.locale):
+        try:
+            locales.validate(code)
+        except PostlingoError:
+            r._raise(code, f"unknown locale {code!r}")
+    if config.mt.beam_size < 1:
+        r._raise("beam_size", "mt.beam_size must be at least 1")
+    return config
+
+
+def load(root: Path, explicit: Path | None = None) -> Config:
+    """Find and read the project's config; with none, defaults apply."""
+    candidates = [explicit] if explicit else [root / CONFIG_NAME, root / "pyproject.toml"]
+    for path in candidates:
+        if path is None or not path.is_file():
+            if explicit:
+                raise PostlingoError("config file not found", explicit)
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except UnicodeDecodeError as exc:
+            raise PostlingoError("config is not UTF-8", path) from exc
+        except tomllib.TOMLDecodeError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+            raise PostlingoError(
+                f"invalid TOML: {message}", path, int(line.group(1)) if line else None
+            ) from exc
+        if path.name == "pyproject.toml" and not explicit:
+            data = data.get("tool", {}).get("postlingo")
+            if data is None:
+                continue
+        return parse(data, path, text, root)
+    return Config(root=root, project=root.resolve().name)

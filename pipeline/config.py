@@ -93,9 +93,13 @@ _SCALARS: dict[str, type] = {
 
 
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*(=|\]|\.)", re.M)
-    m = pattern.search(text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
+    """Where a key (or the table named after it) is written."""
+    name = re.escape(key)
+    for pattern in (rf"^\s*[\"']?{name}[\"']?\s*=", rf"^\s*\[[^\]]*\b{name}[\"']?\s*\]"):
+        m = re.search(pattern, text, re.M)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    return None
 
 
 class _Reader:
@@ -172,11 +176,12 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
         r._raise("engine", f"engine must be one of {', '.join(ENGINES)}, not {config.engine!r}")
     if config.wrap_width < 0:
         r._raise("wrap_width", "wrap_width must not be negative")
-    for code in (*config.targets, *config.locale):
-        try:
-            locales.validate(code)
-        except PostlingoError:
-            r._raise(code, f"unknown locale {code!r}")
+    for key, codes in (("targets", config.targets), ("locale", tuple(config.locale))):
+        for code in codes:
+            try:
+                locales.validate(code)
+            except PostlingoError:
+                r._raise(code if key == "locale" else key, f"unknown locale {code!r}")
     if config.mt.beam_size < 1:
         r._raise("beam_size", "mt.beam_size must be at least 1")
     return config
@@ -196,11 +201,11 @@ def load(root: Path, explicit: Path | None = None) -> Config:
         except UnicodeDecodeError as exc:
             raise PostlingoError("config is not UTF-8", path) from exc
         except tomllib.TOMLDecodeError as exc:
-            line = re.search(r"line (\d+)", str(exc))
-            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-            raise PostlingoError(
-                f"invalid TOML: {message}", path, int(line.group(1)) if line else None
-            ) from exc
+            found = re.search(r"line (\d+)", str(exc))
+            # "at end of document": point at the last line that has content
+            line = int(found.group(1)) if found else len(text.rstrip().splitlines()) or 1
+            message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+            raise PostlingoError(f"invalid TOML: {message}", path, line) from exc
         if path.name == "pyproject.toml" and not explicit:
             data = data.get("tool", {}).get("postlingo")
             if data is None:

@@ -190,6 +190,8 @@ def tag_problems(source: str, translation: str) -> list[str]:
             problems.append(f"missing tag {shown}")
         elif have.count(item) > want.count(item):
             problems.append(f"extra tag {shown}")
+    if problems:
+        return problems
     stack: list[int] = []
     for tag in tags(translation):
         if tag.kind == "open":
@@ -200,6 +202,6 @@ def tag_problems(source: str, translation: str) -> list[str]:
                 break
             stack.pop()
     else:
-        if stack and not problems:
+        if stack:
             problems.append(f"tag <{stack[-1]}> is never closed")
     return problems

@@ -1,0 +1,238 @@
+"""The `postlingo` command: parse options, call the stages, print. No logic of its own.
+
+Heavy modules are imported inside commands so `postlingo --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pipeline.errors import EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
+
+
+class Context:
+    """Shared by every command: where the project is and its (lazily read) config."""
+
+    def __init__(self, directory: Path, config_file: Path | None) -> None:
+        self.directory = directory
+        self.config_file = config_file
+        self._config: Any = None
+
+    @property
+    def config(self) -> Any:
+        if self._config is None:
+            from pipeline import config
+
+            self._config = config.load(self.directory, self.config_file)
+        return self._config
+
+
+def _locales(value: tuple[str, ...]) -> list[str]:
+    return [code.strip() for item in value for code in item.split(",") if code.strip()]
+
+
+def _progress(label: str):  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal; silent when output is piped (CI logs)."""
+
+    def wrap(items: Iterable[Any]) -> Iterable[Any]:
+        items = list(items)
+        if not sys.stderr.isatty() or not items:
+            yield from items
+            return
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
+
+
+pass_ctx = click.make_pass_decorator(Context)
+to_option = click.option(
+    "--to", "to", multiple=True, metavar="LOCALE,...", help="Only these target locales."
+)
+posts_argument = click.argument("posts", nargs=-1, metavar="[POST]...")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="Run as if started in DIR.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Config file (default: postlingo.toml, or [tool.postlingo] in pyproject.toml).",
+)
+@click.version_option(package_name="postlingo")
+@click.pass_context
+def cli(ctx: click.Context, directory: Path, config_file: Path | None) -> None:
+    """Translate blog posts through gettext catalogs into localized HTML."""
+    ctx.obj = Context(directory, config_file)
+
+
+@cli.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@pass_ctx
+def init(ctx: Context, directory: Path | None) -> None:
+    """Create postlingo.toml, source/ and locales/ (never overwrites)."""
+    from pipeline.scaffold import init_project
+
+    for line in init_project(directory or ctx.directory):
+        click.echo(line)
+
+
+@cli.command()
+@posts_argument
+@pass_ctx
+def extract(ctx: Context, posts: tuple[str, ...]) -> None:
+    """Segment the posts and write locales/<slug>.pot."""
+    from pipeline import project
+
+    config = ctx.config
+    docs = project.load_documents(config, posts)
+    changed = project.extract(config, docs)
+    segments = sum(len(project.templates(config, [d])[d.slug]) for d in docs)
+    click.echo(
+        f"extracted {segments} sentences from {len(docs)} posts; {len(changed)} files changed"
+    )
+
+
+def _translate(ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None):  # type: ignore[no-untyped-def]
+    from pipeline import project
+
+    config = ctx.config
+    docs = project.load_documents(config, posts)
+    result = project.translate(
+        config, docs, only=_locales(to), engine=engine, progress=_progress("translating")
+    )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for (source, target), count in sorted(result.machine.items()):
+        name = result.engines.get((source, target), "none needed")
+        click.echo(f"{source}→{target}: {count} entries machine-translated ({name})")
+    if result.memory:
+        click.echo(f"{result.memory} entries reused from translation memory")
+    click.echo(f"{len(result.written)} catalog files changed")
+    return docs, result
+
+
+@cli.command()
+@to_option
+@click.option("--engine", type=click.Choice(["auto", "argos", "pseudo"]), default=None)
+@posts_argument
+@pass_ctx
+def translate(
+    ctx: Context, to: tuple[str, ...], engine: str | None, posts: tuple[str, ...]
+) -> None:
+    """Extract, merge the catalogs, and machine-translate empty entries."""
+    _translate(ctx, posts, to, engine)
+
+
+def _build(ctx: Context, docs: Any, to: tuple[str, ...], pseudo: bool, out: Path | None) -> int:
+    from dataclasses import replace
+
+    from pipeline import project
+
+    config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
+    result = project.build(config, docs, only=_locales(to), pseudo=pseudo)
+    for decision in result.decisions:
+        mark = "published" if decision.published else "held back"
+        click.echo(f"  {decision.post:<32} {decision.locale:<8} {mark:<10} {decision.reason}")
+    index = config.site_path / "index.html"
+    click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+    if pseudo:
+        click.echo(
+            "these are pseudo-localized previews; for real translations install Argos "
+            "models (postlingo models install SRC TGT) and run again"
+        )
+    return EXIT_PROBLEMS if result.held_back and not pseudo else 0
+
+
+@cli.command()
+@to_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--pseudo", is_flag=True, help="Show pseudo-localized text (a preview).")
+@posts_argument
+@pass_ctx
+def build(
+    ctx: Context, to: tuple[str, ...], out: Path | None, pseudo: bool, posts: tuple[str, ...]
+) -> None:
+    """Render the localized site."""
+    from pipeline import project
+
+    docs = project.load_documents(ctx.config, posts)
+    sys.exit(_build(ctx, docs, to, pseudo, out))
+
+
+@cli.command()
+@to_option
+@click.option("--engine", type=click.Choice(["auto", "argos", "pseudo"]), default=None)
+@pass_ctx
+def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
+    """Extract, translate and build: the main job."""
+    docs, result = _translate(ctx, (), to, engine)
+    sys.exit(_build(ctx, docs, to, result.used_pseudo, None))
+
+
+@cli.command()
+@to_option
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@posts_argument
+@pass_ctx
+def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, ...]) -> None:
+    """Per post and locale: entries, reviewed, machine (fuzzy), untranslated."""
+    from pipeline import project
+
+    config = ctx.config
+    rows = project.status(config, project.load_documents(config, posts), _locales(to))
+    if as_json:
+        data = [
+            {
+                "post": r.post,
+                "locale": r.locale,
+                "min_translated": r.min_translated,
+                **(asdict(r.stats) if r.stats else {"missing": True}),
+            }
+            for r in rows
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"{'post':<32} {'locale':<8} {'entries':>7} {'reviewed':>8} {'machine':>7} "
+        f"{'empty':>5} {'words':>6} {'reviewed%':>9}"
+    )
+    for r in rows:
+        if r.stats is None:
+            click.echo(f"{r.post:<32} {r.locale:<8} {'no catalog yet':>7}")
+            continue
+        s = r.stats
+        click.echo(
+            f"{r.post:<32} {r.locale:<8} {s.entries:>7} {s.reviewed:>8} {s.machine:>7} "
+            f"{s.untranslated:>5} {s.words:>6} {s.percent_reviewed:>8.1f}%"
+        )
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=False)
+    except PostlingoError as exc:
+        click.echo(f"postlingo: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except SystemExit as exc:
+        sys.exit(exc.code)

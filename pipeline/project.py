@@ -1,0 +1,287 @@
+"""The stages of a run over a content project: read, extract, translate, build.
+
+Each stage reads what it needs, works on in-memory objects, and writes its
+results only once everything succeeded, so a failure half-way leaves every
+existing file as it was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from pipeline import catalog, locales, publish, segment, sources
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.engines import Engine, MachineTranslation
+from pipeline.engines.pseudo import PseudoEngine
+from pipeline.errors import PostlingoError
+from pipeline.files import write_atomic
+
+Pair = tuple[str, str]
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Document]:
+    """Read and segment the selected posts (by slug, file name or path); all by default."""
+    paths = sources.discover(config.source_path)
+    if selection:
+        wanted = {s.rstrip("/") for s in selection}
+        chosen = [
+            p for p in paths if {p.stem, p.name, str(p)} & wanted or _rel(config, p) in wanted
+        ]
+        known = {n for p in chosen for n in (p.stem, p.name, str(p), _rel(config, p))}
+        missing = sorted(wanted - known)
+        if missing:
+            raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
+        paths = chosen
+    docs = [segment.segment_document(sources.read(p, config.root, config.ignore)) for p in paths]
+    seen: dict[str, str] = {}
+    for doc in docs:
+        if doc.slug in seen:
+            raise PostlingoError(f"slug {doc.slug!r} is also used by {seen[doc.slug]}", doc.path)
+        seen[doc.slug] = doc.path
+    return docs
+
+
+def _rel(config: Config, path: Path) -> str:
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def targets_for(doc: Document, config: Config, only: Sequence[str] = ()) -> list[str]:
+    """Every configured target except the post's own language."""
+    chosen = [t for t in config.targets if not only or t in only]
+    return [t for t in chosen if locales.language(t) != doc.lang]
+
+
+def check_targets(config: Config, only: Sequence[str]) -> None:
+    unknown = [t for t in only if t not in config.targets]
+    if unknown:
+        raise PostlingoError(
+            f"{', '.join(unknown)} not among the configured targets "
+            f"({', '.join(config.targets) or 'none'})",
+            config.path,
+        )
+
+
+def pot_path(config: Config, slug: str) -> Path:
+    return config.locales_path / f"{slug}.pot"
+
+
+def po_path(config: Config, locale: str, slug: str) -> Path:
+    return config.locales_path / locale / f"{slug}.po"
+
+
+def relative(config: Config, path: Path) -> str:
+    return _rel(config, path)
+
+
+# --- extract -----------------------------------------------------------------
+
+
+def templates(config: Config, docs: Iterable[Document]) -> dict[str, polib.POFile]:
+    return {doc.slug: catalog.template(doc, config.project) for doc in docs}
+
+
+def write_catalog(config: Config, path: Path, po: polib.POFile) -> bool:
+    return write_atomic(path, catalog.dump(po, config.wrap_width))
+
+
+def extract(config: Config, docs: Sequence[Document]) -> list[Path]:
+    """Write locales/<slug>.pot for each post; returns the files that changed."""
+    changed = []
+    for slug, pot in templates(config, docs).items():
+        if write_catalog(config, pot_path(config, slug), pot):
+            changed.append(pot_path(config, slug))
+    return changed
+
+
+# --- translate ---------------------------------------------------------------
+
+
+@dataclass
+class TranslateResult:
+    written: list[Path] = field(default_factory=list)
+    machine: dict[Pair, int] = field(default_factory=dict)  # entries filled by engine
+    memory: int = 0  # entries filled from another post's reviewed translation
+    engines: dict[Pair, str] = field(default_factory=dict)  # pair → engine name
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def used_pseudo(self) -> bool:
+        return "pseudo" in self.engines.values()
+
+
+def choose_engines(
+    config: Config, name: str, pairs: Iterable[Pair]
+) -> tuple[dict[Pair, Engine], list[str]]:
+    """One engine per language pair. `auto` takes Argos where a model is installed."""
+    pairs = sorted(set(pairs))
+    if name == "pseudo" or not pairs:
+        return {p: PseudoEngine() for p in pairs}, []
+    from pipeline.engines.argos import ArgosEngine
+    from pipeline.memory import MTCache
+
+    argos = ArgosEngine(config, MTCache(config.resolve(config.cache)))
+    chosen: dict[Pair, Engine] = {}
+    warnings: list[str] = []
+    for pair in pairs:
+        if argos.supports(*pair):
+            chosen[pair] = argos
+        elif name == "argos":
+            argos.require(*pair)  # raises the error naming the packages to install
+        else:
+            chosen[pair] = PseudoEngine()
+            warnings.append(
+                f"no Argos model for {pair[0]}→{pair[1]}: using pseudo-localization "
+                f"(install one: postlingo models install {locales.language(pair[0])} "
+                f"{locales.language(pair[1])})"
+            )
+    return chosen, warnings
+
+
+def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
+    path = po_path(config, locale, slug)
+    return catalog.load(path) if path.exists() else None
+
+
+def _memory(
+    catalogs: dict[tuple[str, str], polib.POFile], config: Config
+) -> dict[str, dict[str, tuple[str, str]]]:
+    """locale → msgid → (reviewed msgstr, where it came from), across all posts."""
+    found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
+    for (slug, locale), po in sorted(catalogs.items()):
+        where = relative(config, po_path(config, locale, slug))
+        for entry in po:
+            if entry.msgstr and not entry.fuzzy and not entry.obsolete:
+                found[locale].setdefault(entry.msgid, (entry.msgstr, where))
+    return found
+
+
+def translate(
+    config: Config,
+    docs: Sequence[Document],
+    *,
+    only: Sequence[str] = (),
+    engine: str | None = None,
+    progress: Callable[[Iterable[Pair]], Iterable[Pair]] = lambda pairs: pairs,
+) -> TranslateResult:
+    """Extract, merge every catalog with its template, fill empty entries by MT."""
+    check_targets(config, only)
+    result = TranslateResult()
+    pots = templates(config, docs)
+    existing = {
+        (doc.slug, loc): po
+        for doc in docs
+        for loc in targets_for(doc, config, only)
+        if (po := _existing(config, loc, doc.slug)) is not None
+    }
+    merged = {
+        (doc.slug, loc): catalog.merge(pots[doc.slug], existing.get((doc.slug, loc)), loc)
+        for doc in docs
+        for loc in targets_for(doc, config, only)
+    }
+    memory = _memory(existing, config)
+    lang_of = {doc.slug: doc.lang for doc in docs}
+    wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
+    for (slug, locale), po in merged.items():
+        own = relative(config, po_path(config, locale, slug))
+        hits = {
+            msgid: memory[locale][msgid]
+            for msgid in catalog.needs_machine(po)
+            if msgid in memory[locale] and memory[locale][msgid][1] != own
+        }
+        result.memory += catalog.fill_from_memory(po, hits)
+        for msgid in catalog.needs_machine(po):
+            wanted[(lang_of[slug], locale)][msgid] = None
+    engines, result.warnings = choose_engines(config, engine or config.engine, wanted)
+    translations: dict[Pair, dict[str, MachineTranslation]] = {}
+    for pair in progress(sorted(wanted)):
+        texts = list(wanted[pair])
+        translated = engines[pair].translate(texts, *pair)
+        translations[pair] = dict(zip(texts, translated, strict=True))
+        result.engines[pair] = engines[pair].name
+    for (slug, locale), po in merged.items():
+        pair = (lang_of[slug], locale)
+        filled = catalog.fill(po, translations.get(pair, {}))
+        result.machine[pair] = result.machine.get(pair, 0) + filled
+    for slug, pot in pots.items():
+        if write_catalog(config, pot_path(config, slug), pot):
+            result.written.append(pot_path(config, slug))
+    for (slug, locale), po in merged.items():
+        path = po_path(config, locale, slug)
+        if write_catalog(config, path, po):
+            result.written.append(path)
+    return result
+
+
+# --- status ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    post: str
+    locale: str
+    stats: catalog.Stats | None  # None: no catalog yet
+    min_translated: int
+
+
+def status(config: Config, docs: Sequence[Document], only: Sequence[str] = ()) -> list[StatusRow]:
+    check_targets(config, only)
+    rows = []
+    for doc in docs:
+        for locale in targets_for(doc, config, only):
+            po = _existing(config, locale, doc.slug)
+            rows.append(
+                StatusRow(
+                    doc.slug,
+                    locale,
+                    catalog.stats(po) if po is not None else None,
+                    config.for_locale(locale).min_translated,
+                )
+            )
+    return rows
+
+
+# --- build -------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    pages: int = 0
+    decisions: list[publish.Decision] = field(default_factory=list)
+
+    @property
+    def held_back(self) -> list[publish.Decision]:
+        return [d for d in self.decisions if not d.published]
+
+
+def build(
+    config: Config, docs: Sequence[Document], *, only: Sequence[str] = (), pseudo: bool = False
+) -> BuildResult:
+    """Render every source page and every translation its locale's policy allows."""
+    from pipeline.site import render_site
+
+    check_targets(config, only)
+    catalogs = {
+        (doc.slug, loc): _existing(config, loc, doc.slug)
+        for doc in docs
+        for loc in targets_for(doc, config, only)
+    }
+    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo)
+    rendered = render_site(editions, config)
+    result = BuildResult(decisions=decisions, pages=len(editions))
+    for path, content in publish.site_files(config, rendered).items():
+        if write_atomic(path, content):
+            result.written.append(path)
+    return result

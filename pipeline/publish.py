@@ -1,0 +1,81 @@
+"""Which post/locale pairs get a page, and why the others are held back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from pipeline import catalog
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.engines.pseudo import is_pseudo
+from pipeline.site import Edition
+
+
+@dataclass(frozen=True)
+class Decision:
+    post: str
+    locale: str
+    published: bool
+    percent: float  # share of entries with a publishable translation
+    reason: str
+
+
+def decide(
+    doc: Document,
+    locale: str,
+    po: polib.POFile | None,
+    config: Config,
+    *,
+    pseudo: bool,
+) -> tuple[Edition | None, Decision]:
+    """Apply the locale's policy to one catalog: an Edition to render, or why not."""
+    policy = config.for_locale(locale)
+    threshold = policy.min_translated
+    if po is None:
+        return None, Decision(doc.slug, locale, False, 0.0, "no catalog yet: run translate")
+    machine = policy.publish_machine_translation or pseudo
+    translations = catalog.publishable(po, machine=machine, pseudo=pseudo)
+    percent = catalog.percent_publishable(po, machine=machine, pseudo=pseudo)
+    if not translations:
+        why = "nothing publishable: machine output awaits review"
+        if not machine:
+            why += f" (or set publish_machine_translation for {locale})"
+        return None, Decision(doc.slug, locale, False, percent, why)
+    if percent < threshold:
+        return None, Decision(
+            doc.slug, locale, False, percent, f"{percent:.0f}% translated, below {threshold}%"
+        )
+    uses_pseudo = any(is_pseudo(text) for text in translations.values())
+    edition = Edition(doc, locale, translations, pseudo=uses_pseudo)
+    label = "pseudo preview" if uses_pseudo else f"{percent:.0f}% translated"
+    return edition, Decision(doc.slug, locale, True, percent, label)
+
+
+def plan(
+    config: Config,
+    docs: Sequence[Document],
+    catalogs: dict[tuple[str, str], polib.POFile | None],
+    *,
+    pseudo: bool = False,
+) -> tuple[list[Edition], list[Decision]]:
+    """Source pages always; each translation where its policy allows."""
+    editions: list[Edition] = []
+    decisions: list[Decision] = []
+    for doc in docs:
+        editions.append(Edition(doc, doc.lang, {}))
+        for (slug, locale), po in catalogs.items():
+            if slug != doc.slug:
+                continue
+            edition, decision = decide(doc, locale, po, config, pseudo=pseudo)
+            decisions.append(decision)
+            if edition is not None:
+                editions.append(edition)
+    return editions, decisions
+
+
+def site_files(config: Config, rendered: dict[str, str]) -> dict[Path, str]:
+    return {config.site_path / rel: content for rel, content in sorted(rendered.items())}

@@ -1,0 +1,109 @@
+"""Source posts → Documents: one reader per format, one set of rules for all.
+
+The readers (markdown, html, text) only turn text into blocks. What every
+post shares is settled here: dropping ignored lines while keeping the
+original line numbers, the slug, the language, and refusing a post with
+nothing to translate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from pipeline.document import Document, plain_text
+from pipeline.errors import PostlingoError
+from pipeline.files import read_text
+from pipeline.sources import html, markdown, text
+from pipeline.sources.draft import Draft
+from pipeline.sources.language import source_language
+
+READERS: dict[str, Callable[[str], Draft]] = {
+    ".md": markdown.parse,
+    ".markdown": markdown.parse,
+    ".html": html.parse,
+    ".htm": html.parse,
+    ".txt": text.parse,
+}
+SLUG_RE = re.compile(r"[\w][\w.-]*")
+
+__all__ = ["READERS", "discover", "read"]
+
+
+def discover(source_dir: Path) -> list[Path]:
+    """The posts directly inside the source folder, sorted by file name."""
+    if not source_dir.is_dir():
+        raise PostlingoError("source folder not found", source_dir)
+    posts = [
+        p
+        for p in source_dir.iterdir()
+        if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
+    ]
+    if not posts:
+        kinds = " ".join(READERS)
+        raise PostlingoError(f"no posts in the source folder (looked for {kinds})", source_dir)
+    return sorted(posts, key=lambda p: p.name)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def drop_ignored(source: str, ignore: Sequence[str]) -> tuple[str, list[int]]:
+    """The source without lines matching an ignore pattern whole, and each kept line's number."""
+    try:
+        patterns = [re.compile(p) for p in ignore]
+    except re.error as exc:
+        raise PostlingoError(f"ignore pattern {exc.pattern!r} is not a valid regex: {exc}") from exc
+    kept: list[str] = []
+    origin: list[int] = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        if any(p.fullmatch(line) for p in patterns):
+            continue
+        kept.append(line)
+        origin.append(number)
+    return "\n".join(kept), origin
+
+
+def read(path: Path, root: Path, ignore: Sequence[str] = ()) -> Document:
+    """Parse one post; blocks carry no segments yet (segment.py adds them)."""
+    where = _relative(path, root)
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        raise PostlingoError(f"not a post: {' '.join(READERS)} files are read", where)
+    try:
+        source = read_text(path)
+    except PostlingoError as exc:
+        raise PostlingoError(exc.message, where, exc.line) from exc
+    kept, origin = drop_ignored(source, ignore)
+
+    def original(line: int) -> int:
+        return origin[min(max(line, 1), len(origin)) - 1] if origin else 1
+
+    try:
+        draft = reader(kept)
+    except PostlingoError as exc:
+        line = original(exc.line) if exc.line is not None else None
+        raise PostlingoError(exc.message, where, line) from exc
+    blocks = tuple(replace(b, line=original(b.line), segments=()) for b in draft.blocks)
+    words = "\n".join(plain_text(b.text) for b in blocks if b.translatable)
+    if not any(c.isalnum() for c in words):
+        raise PostlingoError("the post has no text to translate", where)
+    lang_line = draft.meta_lines.get("lang")
+    lang = source_language(
+        words, draft.meta.get("lang", ""), where, original(lang_line) if lang_line else None
+    )
+    slug = draft.meta.get("slug", "").strip() or path.stem
+    if not SLUG_RE.fullmatch(slug):
+        slug_line = draft.meta_lines.get("slug")
+        raise PostlingoError(
+            f"slug {slug!r} must be letters, digits, '.', '-' or '_'",
+            where,
+            original(slug_line) if slug_line else None,
+        )
+    return Document(slug=slug, path=where, lang=lang, blocks=blocks, meta=dict(draft.meta))

@@ -1,0 +1,80 @@
+"""Which language a post is written in: declared, else detected.
+
+langdetect is random by design; it is seeded so that the same post always
+gets the same answer. It also misjudges short Korean texts full of Latin
+brand names, so a plain count of Hangul letters decides first.
+"""
+
+from __future__ import annotations
+
+from pipeline import locales
+from pipeline.errors import PostlingoError
+
+SUPPORTED = locales.SOURCE_LANGUAGES
+HANGUL_SHARE = 0.3  # above this share of letters, a text is Korean whatever else it holds
+SHORT_TEXT = 40  # letters; below this langdetect's answer is noise
+FAIR_CHANCE = 0.2  # a supported language this likely beats a more likely other one
+
+
+def normalise(code: str) -> str:
+    """ko-KR, ko_KR and KO all mean ko."""
+    return locales.language(code.strip())
+
+
+def _is_hangul(char: str) -> bool:
+    code = ord(char)
+    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+
+
+def hangul_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for c in letters if _is_hangul(c)) / len(letters)
+
+
+def detect(text: str) -> str:
+    """The language of a text as a bare code ('ko', 'en', 'fr'…); '' when unknown.
+
+    langdetect guesses wildly on a few words ("Book now." is Polish to it), so
+    a text too short to judge is taken for Korean if it has Hangul, else English;
+    and English wins whenever langdetect gives it a fair chance.
+    """
+    share = hangul_share(text)
+    if share > HANGUL_SHARE:
+        return "ko"
+    if sum(1 for c in text if c.isalpha()) < SHORT_TEXT:
+        return "ko" if share else "en"
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    try:
+        found = [(normalise(g.lang), g.prob) for g in detect_langs(text)]
+    except LangDetectException:
+        return ""
+    if not found:
+        return ""
+    for lang, prob in found:
+        if lang in SUPPORTED and prob >= FAIR_CHANCE:
+            return lang
+    return found[0][0]
+
+
+def source_language(text: str, declared: str, path: str, line: int | None = None) -> str:
+    """The post's language, or a one-line error naming the file and the language."""
+    hint = "only en and ko sources are supported"
+    if declared:
+        lang = normalise(declared)
+        if lang not in SUPPORTED:
+            raise PostlingoError(f"declared language {declared!r}: {hint}", path, line)
+        return lang
+    lang = detect(text)
+    if not lang:
+        raise PostlingoError(f"cannot detect the language; set `lang:` ({hint})", path)
+    if lang not in SUPPORTED:
+        raise PostlingoError(
+            f"detected language {lang!r}: {hint} (set `lang:` in front matter if this is wrong)",
+            path,
+        )
+    return lang

@@ -141,13 +141,14 @@ def translate(
 def _build(ctx: Context, docs: Any, to: tuple[str, ...], pseudo: bool, out: Path | None) -> int:
     from dataclasses import replace
 
-    from pipeline import project
+    from pipeline import gate, project
 
     config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
     result = project.build(config, docs, only=_locales(to), pseudo=pseudo)
-    for decision in result.decisions:
-        mark = "published" if decision.published else "held back"
-        click.echo(f"  {decision.post:<32} {decision.locale:<8} {mark:<10} {decision.reason}")
+    for line in gate.table(result.decisions):
+        click.echo(line)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     index = config.site_path / "index.html"
     click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
     if pseudo:
@@ -162,16 +163,43 @@ def _build(ctx: Context, docs: Any, to: tuple[str, ...], pseudo: bool, out: Path
 @to_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--pseudo", is_flag=True, help="Show pseudo-localized text (a preview).")
+@click.option(
+    "--strict", is_flag=True, help="Run the checks first; exit 1 if an error-level check fails."
+)
 @posts_argument
 @pass_ctx
 def build(
-    ctx: Context, to: tuple[str, ...], out: Path | None, pseudo: bool, posts: tuple[str, ...]
+    ctx: Context,
+    to: tuple[str, ...],
+    out: Path | None,
+    pseudo: bool,
+    strict: bool,
+    posts: tuple[str, ...],
 ) -> None:
     """Render the localized site."""
     from pipeline import project
 
     docs = project.load_documents(ctx.config, posts)
+    if strict:
+        sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
     sys.exit(_build(ctx, docs, to, pseudo, out))
+
+
+def _strict_build(
+    ctx: Context, docs: Any, to: tuple[str, ...], pseudo: bool, out: Path | None, everything: bool
+) -> int:
+    """The CI gate: checks, then the site of what is ready; 1 if any check said error."""
+    from pipeline import gate
+
+    found = gate.inspect(ctx.config, docs, _locales(to), everything)
+    for finding in found.errors:
+        click.echo(f"error: {finding}", err=True)
+    click.echo(gate.summary(found))
+    if not found.buildable:
+        click.echo("site not built: a catalog does not parse", err=True)
+        return EXIT_PROBLEMS
+    _build(ctx, docs, to, pseudo, out)
+    return EXIT_PROBLEMS if found.errors else 0
 
 
 @cli.command()
@@ -201,7 +229,11 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
                 "post": r.post,
                 "locale": r.locale,
                 "min_translated": r.min_translated,
-                **(asdict(r.stats) if r.stats else {"missing": True}),
+                **(
+                    {**asdict(r.stats), "percent_reviewed": r.stats.percent_reviewed}
+                    if r.stats
+                    else {"missing": True}
+                ),
             }
             for r in rows
         ]
@@ -220,6 +252,47 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
             f"{r.post:<32} {r.locale:<8} {s.entries:>7} {s.reviewed:>8} {s.machine:>7} "
             f"{s.untranslated:>5} {s.words:>6} {s.percent_reviewed:>8.1f}%"
         )
+
+
+@cli.command()
+@to_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@posts_argument
+@pass_ctx
+def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -> None:
+    """Check every catalog against its source; exit 1 on any error-level finding."""
+    from pipeline import checks, project
+
+    config = ctx.config
+    docs = project.load_documents(config, posts)
+    findings = checks.run(config, docs, _locales(to), everything=not posts)
+    if fmt == "json":
+        click.echo(checks.format_json(findings), nl=False)
+    else:
+        click.echo(checks.format_text(findings), nl=False)
+    errors = sum(1 for f in findings if f.severity == checks.ERROR)
+    click.echo(f"{errors} errors, {len(findings) - errors} warnings", err=True)
+    sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) else 0)
+
+
+@cli.command()
+@to_option
+@posts_argument
+@pass_ctx
+def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
+    """Write site/_review/<locale>.html: the entries each locale's reviewers should look at."""
+    from pipeline import checks, project, review
+    from pipeline.files import write_atomic
+
+    config = ctx.config
+    docs = project.load_documents(config, posts)
+    only = _locales(to)
+    findings = checks.run(config, docs, only, everything=False)
+    for path, html in review.pages(config, docs, findings, only).items():
+        write_atomic(path, html)
+        click.echo(f"{project.relative(config, path)}")
 
 
 def main() -> None:

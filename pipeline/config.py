@@ -19,6 +19,12 @@ CONFIG_NAME = "postlingo.toml"
 ENGINES = ("auto", "argos", "pseudo")
 SEVERITIES = ("error", "warning", "off")
 GETTEXT_WRAP_WIDTH = 79  # msgcat/msgmerge default: lines stay within 79 columns
+# The checks of `postlingo check` (pipeline/checks.py gives each its default severity).
+CHECK_NAMES = (
+    "syntax", "language", "orphan", "stale", "translated", "pseudo", "machine-note", "outdated",
+    "tags", "numbers", "urls", "glossary", "unchanged", "empty", "whitespace", "doubled-words",
+    "length",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -168,6 +174,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
             for name, severity in value.items():
                 if severity not in SEVERITIES:
                     r._raise(name, f"checks.{name} must be one of {', '.join(SEVERITIES)}")
+                if name not in CHECK_NAMES:
+                    r._raise(name, f"unknown check checks.{name} (known: {', '.join(CHECK_NAMES)})")
             values[key] = dict(value)
         else:
             r._raise(key, f"unknown key {key!r}")

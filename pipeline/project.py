@@ -133,7 +133,7 @@ def choose_engines(
 
     argos = ArgosEngine(config, MTCache(config.resolve(config.cache)))
     chosen: dict[Pair, Engine] = {}
-    warnings: list[str] = []
+    fallback: list[Pair] = []
     for pair in pairs:
         if argos.supports(*pair):
             chosen[pair] = argos
@@ -141,12 +141,16 @@ def choose_engines(
             argos.require(*pair)  # raises the error naming the packages to install
         else:
             chosen[pair] = PseudoEngine()
-            warnings.append(
-                f"no Argos model for {pair[0]}→{pair[1]}: using pseudo-localization "
-                f"(install one: postlingo models install {locales.language(pair[0])} "
-                f"{locales.language(pair[1])})"
-            )
-    return chosen, warnings
+            fallback.append(pair)
+    if not fallback:
+        return chosen, []
+    listed = ", ".join(f"{s}→{t}" for s, t in fallback)
+    s, t = (locales.language(code) for code in fallback[0])
+    warning = (
+        f"no Argos model for {listed}: using pseudo-localization "
+        f"(install models with e.g. postlingo models install {s} {t})"
+    )
+    return chosen, [warning]
 
 
 def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
@@ -203,13 +207,14 @@ def translate(
         result.memory += catalog.fill_from_memory(po, hits)
         for msgid in catalog.needs_machine(po):
             wanted[(lang_of[slug], locale)][msgid] = None
-    engines, result.warnings = choose_engines(config, engine or config.engine, wanted)
+    pairs = {(lang_of[slug], locale) for slug, locale in merged}
+    engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
+    result.engines = {pair: e.name for pair, e in engines.items()}
     translations: dict[Pair, dict[str, MachineTranslation]] = {}
     for pair in progress(sorted(wanted)):
         texts = list(wanted[pair])
         translated = engines[pair].translate(texts, *pair)
         translations[pair] = dict(zip(texts, translated, strict=True))
-        result.engines[pair] = engines[pair].name
     for (slug, locale), po in merged.items():
         pair = (lang_of[slug], locale)
         filled = catalog.fill(po, translations.get(pair, {}))
@@ -260,6 +265,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     pages: int = 0
     decisions: list[publish.Decision] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def held_back(self) -> list[publish.Decision]:
@@ -270,7 +276,7 @@ def build(
     config: Config, docs: Sequence[Document], *, only: Sequence[str] = (), pseudo: bool = False
 ) -> BuildResult:
     """Render every source page and every translation its locale's policy allows."""
-    from pipeline.site import render_site
+    from pipeline.site import assets, render_site
 
     check_targets(config, only)
     catalogs = {
@@ -284,4 +290,10 @@ def build(
     for path, content in publish.site_files(config, rendered).items():
         if write_atomic(path, content):
             result.written.append(path)
+    for target, origin in assets(docs, config).items():
+        source = config.resolve(origin)
+        if not source.is_file():
+            result.warnings.append(f"{origin}: image not found; the page links to it anyway")
+        elif write_atomic(config.site_path / target, source.read_bytes()):
+            result.written.append(config.site_path / target)
     return result

@@ -1,0 +1,128 @@
+"""The publishing gate of `build --strict`: what must hold before CI publishes a site.
+
+The quality checks (pipeline.checks) run first, with the severities the project
+configured. Threshold shortfalls hold a post/locale back rather than stopping
+the build, so the site always shows what is ready; the exit code says whether
+any error-level check failed, so CI deploys only a site that passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.errors import PostlingoError
+
+ERROR = "error"
+SYNTAX = "syntax"
+
+
+class Finding(Protocol):
+    """What pipeline.checks reports; the fallback validation reports the same shape."""
+
+    path: str
+    line: int | None
+    check: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    check: str
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: [{self.check}] {self.message}"
+
+
+@dataclass(frozen=True)
+class Gate:
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != ERROR]
+
+    @property
+    def buildable(self) -> bool:
+        """A catalog that does not parse cannot be built from at all."""
+        return not any(f.check == SYNTAX for f in self.errors)
+
+
+def inspect(
+    config: Config, docs: Sequence[Document], only: Sequence[str] = (), everything: bool = True
+) -> Gate:
+    """Run the project's checks; without pipeline.checks, validate the catalogs."""
+    try:
+        from pipeline import checks
+    except ImportError:
+        return Gate(tuple(validate_catalogs(config, docs, only)))
+    return Gate(tuple(checks.run(config, docs, only, everything)))
+
+
+def validate_catalogs(
+    config: Config, docs: Sequence[Document], only: Sequence[str] = ()
+) -> list[Problem]:
+    """The minimum worth gating on: every catalog parses and keeps its source's tags."""
+    from pipeline import catalog, project
+    from pipeline.document import tag_problems
+
+    found: list[Problem] = []
+    for doc in docs:
+        for locale in project.targets_for(doc, config, only):
+            path = project.po_path(config, locale, doc.slug)
+            if not path.exists():
+                continue
+            rel = project.relative(config, path)
+            try:
+                po = catalog.load(path)
+            except PostlingoError as exc:
+                found.append(Problem(rel, exc.line, SYNTAX, ERROR, exc.message))
+                continue
+            for entry in po:
+                if entry.obsolete or not entry.msgstr:
+                    continue
+                for message in tag_problems(entry.msgid, entry.msgstr):
+                    found.append(Problem(rel, entry.linenum, "tags", ERROR, message))
+    return found
+
+
+class Row(Protocol):
+    post: str
+    locale: str
+    published: bool
+    reason: str
+
+
+def table(decisions: Iterable[Row]) -> list[str]:
+    """Published and held-back post/locale pairs, and why: the build's summary."""
+    rows = list(decisions)
+    if not rows:
+        return []
+    width = max(len("post"), *(len(r.post) for r in rows))
+    lines = [f"  {'post':<{width}} {'locale':<8} {'status':<10} why"]
+    for r in rows:
+        status = "published" if r.published else "held back"
+        lines.append(f"  {r.post:<{width}} {r.locale:<8} {status:<10} {r.reason}")
+    held = sum(1 for r in rows if not r.published)
+    lines.append(f"  {len(rows) - held} published, {held} held back")
+    return lines
+
+
+def summary(gate: Gate) -> str:
+    errors, warnings = len(gate.errors), len(gate.warnings)
+    if not errors:
+        return f"checks passed ({warnings} warnings; postlingo check lists them)"
+    return f"checks failed: {errors} errors, {warnings} warnings"

@@ -1,0 +1,202 @@
+"""Merge a fresh template into a locale's catalog, with GNU msgmerge's semantics.
+
+A reviewer's work is never lost: an unchanged sentence keeps its translation,
+flags and comments byte for byte; a removed one becomes obsolete and comes
+back if the sentence returns; a changed one carries the old translation as
+fuzzy with `#| msgid`. Fuzzy matching is deliberately narrower than Babel's,
+which guesses wrong often enough that projects switch it off: only sentences
+that disappeared in this very update (or obsolete ones) are candidates, one
+in the same place is preferred, and each old translation is reused once.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from dataclasses import dataclass
+
+import polib
+
+from pipeline import locales
+from pipeline.document import plain_text
+
+MIN_SIMILARITY = 0.6
+
+# Header fields in the order written; fields not listed follow in their own order.
+HEADER_ORDER = (
+    "Project-Id-Version",
+    "Report-Msgid-Bugs-To",
+    "POT-Creation-Date",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+    "X-Generator",
+    "X-Source-Language",
+)
+# Fields that describe the source and the file format: always the template's.
+_TEMPLATE_FIELDS = (
+    "Project-Id-Version",
+    "POT-Creation-Date",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "X-Generator",
+    "X-Source-Language",
+)
+
+Key = tuple[str | None, str]
+
+
+def _key(entry: polib.POEntry) -> Key:
+    return (entry.msgctxt, entry.msgid)
+
+
+def merged_header(template: dict[str, str], existing: dict[str, str], locale: str) -> dict[str, str]:
+    """Reviewer fields (Last-Translator, Language-Team, PO-Revision-Date...) stay as they are."""
+    fields = dict(existing)
+    for name in _TEMPLATE_FIELDS:
+        if name in template:
+            fields[name] = template[name]
+        else:
+            fields.pop(name, None)
+    for name, value in template.items():
+        fields.setdefault(name, value)
+    fields["Language"] = locales.gettext_code(locale)
+    fields["Plural-Forms"] = locales.plural_forms(locale)
+    ordered = {name: fields.pop(name) for name in HEADER_ORDER if name in fields}
+    return ordered | fields
+
+
+def _carry(new: polib.POEntry, old: polib.POEntry) -> None:
+    """Give a template entry the old entry's translation and reviewer state."""
+    new.msgstr = old.msgstr
+    if new.msgid_plural and new.msgid_plural == old.msgid_plural:
+        new.msgstr_plural = dict(old.msgstr_plural)
+    new.flags = list(old.flags)
+    new.tcomment = old.tcomment
+    if "fuzzy" in old.flags:
+        new.previous_msgid = old.previous_msgid
+        new.previous_msgctxt = old.previous_msgctxt
+
+
+@dataclass
+class _Candidate:
+    entry: polib.POEntry
+    gap: Key | None  # the last surviving sentence before it: "the same place"
+    order: int
+    text: str
+
+
+def _similarity(a: str, b: str) -> float:
+    if not a or not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < MIN_SIMILARITY or matcher.quick_ratio() < MIN_SIMILARITY:
+        return 0.0
+    return matcher.ratio()
+
+
+def merge(
+    template: polib.POFile, existing: polib.POFile | None, locale: str
+) -> polib.POFile:
+    """A new catalog for `locale`: entries in template order, obsolete ones at the end."""
+    old = existing if existing is not None else polib.POFile()
+    po = polib.POFile()
+    po.header = old.header
+    po.metadata = merged_header(dict(template.metadata), dict(old.metadata), locale)
+    po.metadata_is_fuzzy = False
+
+    live: dict[Key, polib.POEntry] = {}
+    obsolete: dict[Key, polib.POEntry] = {}
+    for entry in old:
+        bucket = obsolete if entry.obsolete else live
+        bucket.setdefault(_key(entry), entry)
+    wanted = {_key(e) for e in template}
+
+    # Exact matches and revived obsolete entries; note where the gaps are.
+    new_entries: list[polib.POEntry] = []
+    unmatched: list[tuple[int, Key | None]] = []
+    anchor: Key | None = None
+    used: set[int] = set()
+    for source in template:
+        entry = copy.deepcopy(source)
+        entry.obsolete = False
+        match = live.get(_key(source)) or obsolete.get(_key(source))
+        if match is not None:
+            _carry(entry, match)
+            if "fuzzy" not in entry.flags:
+                entry.previous_msgid = entry.previous_msgctxt = None
+            used.add(id(match))
+            if _key(source) in live:
+                anchor = _key(source)
+        else:
+            unmatched.append((len(new_entries), anchor))
+        new_entries.append(entry)
+
+    # Candidates for a changed sentence: gone in this update, or obsolete, with a translation.
+    candidates: list[_Candidate] = []
+    anchor = None
+    for order, entry in enumerate(old):
+        if not entry.obsolete and _key(entry) in wanted:
+            anchor = _key(entry)
+        if id(entry) in used or not (entry.msgstr or any(entry.msgstr_plural.values())):
+            continue
+        if entry.obsolete and _key(entry) in obsolete and obsolete[_key(entry)] is not entry:
+            continue
+        gap = None if entry.obsolete else anchor
+        candidates.append(_Candidate(entry, gap, order, plain_text(entry.msgid)))
+
+    pairs = []
+    for slot, (index, gap) in enumerate(unmatched):
+        text = plain_text(new_entries[index].msgid)
+        for c in candidates:
+            ratio = _similarity(text, c.text)
+            if ratio >= MIN_SIMILARITY:
+                same_place = c.gap == gap and not c.entry.obsolete
+                pairs.append((not same_place, -ratio, c.order, slot, c))
+    pairs.sort(key=lambda p: p[:4])
+    taken_slots: set[int] = set()
+    for _, _, _, slot, c in pairs:
+        if slot in taken_slots or id(c.entry) in used:
+            continue
+        taken_slots.add(slot)
+        used.add(id(c.entry))
+        entry = new_entries[unmatched[slot][0]]
+        _carry(entry, c.entry)
+        if "fuzzy" not in entry.flags:
+            entry.flags.insert(0, "fuzzy")
+            entry.previous_msgid = c.entry.msgid
+            entry.previous_msgctxt = c.entry.msgctxt
+        elif not entry.previous_msgid:
+            entry.previous_msgid = c.entry.msgid
+            entry.previous_msgctxt = c.entry.msgctxt
+
+    po.extend(new_entries)
+    po.extend(_obsoleted(old, used, wanted))
+    return po
+
+
+def _obsoleted(old: polib.POFile, used: set[int], wanted: set[Key]) -> list[polib.POEntry]:
+    """Old translations nobody reused, kept at the end as `#~` entries."""
+    out: list[polib.POEntry] = []
+    seen: set[Key] = set()
+    ordered = [e for e in old if not e.obsolete] + [e for e in old if e.obsolete]
+    for entry in ordered:
+        key = _key(entry)
+        if id(entry) in used or key in wanted or key in seen:
+            continue
+        if not (entry.msgstr or any(entry.msgstr_plural.values())):
+            continue
+        seen.add(key)
+        gone = copy.deepcopy(entry)
+        gone.obsolete = True
+        gone.occurrences = []
+        gone.comment = ""
+        gone.previous_msgid = gone.previous_msgctxt = gone.previous_msgid_plural = None
+        out.append(gone)
+    return out

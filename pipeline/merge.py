@@ -56,7 +56,9 @@ def _key(entry: polib.POEntry) -> Key:
     return (entry.msgctxt, entry.msgid)
 
 
-def merged_header(template: dict[str, str], existing: dict[str, str], locale: str) -> dict[str, str]:
+def merged_header(
+    template: dict[str, str], existing: dict[str, str], locale: str
+) -> dict[str, str]:
     """Reviewer fields (Last-Translator, Language-Team, PO-Revision-Date...) stay as they are."""
     fields = dict(existing)
     for name in _TEMPLATE_FIELDS:
@@ -101,9 +103,7 @@ def _similarity(a: str, b: str) -> float:
     return matcher.ratio()
 
 
-def merge(
-    template: polib.POFile, existing: polib.POFile | None, locale: str
-) -> polib.POFile:
+def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) -> polib.POFile:
     """A new catalog for `locale`: entries in template order, obsolete ones at the end."""
     old = existing if existing is not None else polib.POFile()
     po = polib.POFile()
@@ -175,6 +175,8 @@ def merge(
         elif not entry.previous_msgid:
             entry.previous_msgid = c.entry.msgid
             entry.previous_msgctxt = c.entry.msgctxt
+        if entry.previous_msgid == entry.msgid:  # back to what it was translated from
+            entry.previous_msgid = entry.previous_msgctxt = None
 
     po.extend(new_entries)
     po.extend(_obsoleted(old, used, wanted))

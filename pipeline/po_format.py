@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import polib
 
@@ -19,15 +20,21 @@ _REFERENCE_WIDTH = 79  # `#:` lines wrap at 79 even with --no-wrap
 
 # --- line-break classes (UAX #14 subset) ---------------------------------------
 
-_CLASSES = (
+
+def _words(table: str) -> list[str]:
+    """Tables below are written as whitespace-separated grids, which read best."""
+    return table.split()
+
+
+_CLASSES = _words(
     "WJ GL B2 BA BB HY CL CLW CP EX IN NS OP OPW QU IS NU PO PR SY AL H2 H3 ID JL JV JT HL RI"
-).split()
+)
 _INDEX = {name: i for i, name in enumerate(_CLASSES)}
 
 # Pair table measured from libunistring 1.0 (gettext 0.21): rows = class before,
 # columns = class after. D: break, I: break only across spaces, P: never.
 # OPW is an East Asian wide OP, which UAX #14 LB30 treats differently.
-_PAIRS = """
+_PAIRS = _words("""
 PIIIIIPPPPIIIIIPIIIPIIIIIIIII
 PIIIIIPPPPIIIIIPIIIPIIIIIIIII
 PIPIDIPPPPIIDDIPDDDPDDDDDDDDD
@@ -57,9 +64,9 @@ PIDIDIPPPPIIDDIPDIDPDDDDDIIDD
 PIDIDIPPPPIIDDIPDIDPDDDDDDIDD
 PIDIDIPPPPIIIDIPIIIPIDDDDDDID
 PIDIDIPPPPIIDDIPDDDPDDDDDDDDI
-""".split()
+""")
 
-_ASCII = (
+_ASCII = _words(
     "CM CM CM CM CM CM CM CM CM BA LF BK BK CR CM CM "
     "CM CM CM CM CM CM CM CM CM CM CM CM CM CM CM CM "
     "SP EX QU AL PR PO AL QU OP CP AL PR IS HY IS SY "
@@ -68,7 +75,7 @@ _ASCII = (
     "AL AL AL AL AL AL AL AL AL AL AL OP PR CP AL AL "
     "AL AL AL AL AL AL AL AL AL AL AL AL AL AL AL AL "
     "AL AL AL AL AL AL AL AL AL AL AL OP BA CL AL CM"
-).split()
+)
 
 _SPECIAL = {
     0x85: "BK", 0xA0: "GL", 0xA1: "OP", 0xA2: "PO", 0xA3: "PR", 0xA4: "PR", 0xA5: "PR",
@@ -89,6 +96,7 @@ _SPECIAL = {
 }  # fmt: skip
 
 
+@cache
 def _class(ch: str) -> str:
     cp = ord(ch)
     if cp < 0x80:
@@ -176,10 +184,10 @@ def width_breaks(text: str, width: int, start: int, forbid: Sequence[bool]) -> l
     piece = 0
     for i, ch in enumerate(text):
         mandatory = _class(ch) in ("BK", "LF", "CR")
-        if (possible[i] and not forbid[i]) or mandatory:
-            if last_break is not None and column + piece > width:
-                chosen[last_break] = True
-                column = 0
+        piece_ends = (possible[i] and not forbid[i]) or mandatory
+        if piece_ends and last_break is not None and column + piece > width:
+            chosen[last_break] = True
+            column = 0
         if mandatory:  # U+2028 and friends: gettext measures what follows from column 0
             last_break, column, piece = None, 0, 0
             continue

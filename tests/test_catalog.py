@@ -204,7 +204,9 @@ def test_fill_marks_fuzzy_and_rewrites_only_its_own_comment_lines() -> None:
 
 def test_stats_never_count_fuzzy_as_translated() -> None:
     po = catalog.merge(
-        catalog_of("미니 실 리프팅은 <1>빠릅니다</1>.", "It's well-known, 100% safe.", "Third."), None, "en"
+        catalog_of("미니 실 리프팅은 <1>빠릅니다</1>.", "It's well-known, 100% safe.", "Third."),
+        None,
+        "en",
     )
     review(po, "Third.", "셋.")
     catalog.fill(po, {"It's well-known, 100% safe.": MachineTranslation("x", "argos")})
@@ -216,7 +218,9 @@ def test_stats_never_count_fuzzy_as_translated() -> None:
 
 
 def test_publish_policy() -> None:
-    po = catalog.merge(catalog_of("A <1>b</1>.", "Reviewed.", "Machine.", "Pseudo.", "Empty."), None, "ko")
+    po = catalog.merge(
+        catalog_of("A <1>b</1>.", "Reviewed.", "Machine.", "Pseudo.", "Empty."), None, "ko"
+    )
     review(po, "A <1>b</1>.", "가 나.")  # reviewed, but the tag is lost
     review(po, "Reviewed.", "검토됨.")
     catalog.fill(po, {"Machine.": MachineTranslation("기계.", "argos")})
@@ -254,8 +258,8 @@ def test_parse_error_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_load_reads_what_dump_wrote(tmp_path: Path) -> None:
-    po = catalog.merge(catalog_of("Hello, \"world\".", "둘\u2028셋"), None, "ko")
-    review(po, "Hello, \"world\".", "안녕, \"세계\".")
+    po = catalog.merge(catalog_of('Hello, "world".', "둘\u2028셋"), None, "ko")
+    review(po, 'Hello, "world".', '안녕, "세계".')
     path = tmp_path / "ko.po"
     path.write_text(catalog.dump(po, 79), encoding="utf-8")
     loaded = catalog.load(path)
@@ -272,9 +276,13 @@ def test_zero_width_means_no_wrapping() -> None:
 
 # Text that reaches catalogs: sentences with tags, quotes, escapes, Korean, long runs.
 _ALPHABET = st.sampled_from(
-    list("abcdefgh xyz ABC 0123 .,;:!?'\"()[]<>/\\-%$#&*_") + ["\n", "\t", "\r"]
-    + list("한국어문장입니다가각 미니리프팅") + list("“”‘’—–…·«»€₩°、。「」⟦⟧é\u00a0\u2028")
-    + ["<1>", "</1>", "<2/>", "https://example.com/a_b?c=d", "x" * 90, "가" * 50, " " * 3]
+    [
+        *"abcdefgh xyz ABC 0123 .,;:!?'\"()[]<>/\\-%$#&*_",
+        *"\n\t\r",
+        *"한국어문장입니다가각 미니리프팅",
+        *"“”‘’—–…·«»€₩°、。「」⟦⟧é\u00a0\u2028",
+        *["<1>", "</1>", "<2/>", "https://example.com/a_b?c=d", "x" * 90, "가" * 50, " " * 3],
+    ]
 )
 _TEXT = st.lists(_ALPHABET, max_size=40).map("".join)
 _MSGID = _TEXT.filter(lambda s: s != "")

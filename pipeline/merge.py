@@ -7,6 +7,7 @@ fuzzy with `#| msgid`. Fuzzy matching is deliberately narrower than Babel's,
 which guesses wrong often enough that projects switch it off: only sentences
 that disappeared in this very update (or obsolete ones) are candidates, one
 in the same place is preferred, and each old translation is reused once.
+Unlike msgmerge, a reused entry also stays obsolete, so it returns reviewed.
 """
 
 from __future__ import annotations
@@ -179,18 +180,22 @@ def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) ->
             entry.previous_msgid = entry.previous_msgctxt = None
 
     po.extend(new_entries)
-    po.extend(_obsoleted(old, used, wanted))
+    po.extend(_obsoleted(old, wanted))
     return po
 
 
-def _obsoleted(old: polib.POFile, used: set[int], wanted: set[Key]) -> list[polib.POEntry]:
-    """Old translations nobody reused, kept at the end as `#~` entries."""
+def _obsoleted(old: polib.POFile, wanted: set[Key]) -> list[polib.POEntry]:
+    """Old translations whose sentence is gone, kept at the end as `#~` entries.
+
+    Unlike msgmerge, an entry lent to a similar new sentence (as fuzzy) stays
+    here too, so its reviewed translation returns intact if its sentence does.
+    """
     out: list[polib.POEntry] = []
     seen: set[Key] = set()
     ordered = [e for e in old if not e.obsolete] + [e for e in old if e.obsolete]
     for entry in ordered:
         key = _key(entry)
-        if id(entry) in used or key in wanted or key in seen:
+        if key in wanted or key in seen:
             continue
         if not (entry.msgstr or any(entry.msgstr_plural.values())):
             continue

@@ -159,16 +159,35 @@ def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
 
 
 def _memory(
-    catalogs: dict[tuple[str, str], polib.POFile], config: Config
+    config: Config, locales_wanted: Iterable[str], loaded: dict[Path, polib.POFile]
 ) -> dict[str, dict[str, tuple[str, str]]]:
-    """locale → msgid → (reviewed msgstr, where it came from), across all posts."""
+    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk."""
     found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
-    for (slug, locale), po in sorted(catalogs.items()):
-        where = relative(config, po_path(config, locale, slug))
-        for entry in po:
-            if entry.msgstr and not entry.fuzzy and not entry.obsolete:
-                found[locale].setdefault(entry.msgid, (entry.msgstr, where))
+    for locale in sorted(set(locales_wanted)):
+        for path in sorted((config.locales_path / locale).glob("*.po")):
+            po = loaded.get(path) or catalog.load(path)
+            where = relative(config, path)
+            for entry in po:
+                if entry.msgstr and not entry.fuzzy and not entry.obsolete:
+                    found[locale].setdefault(entry.msgid, (entry.msgstr, where))
     return found
+
+
+def _fill_from_memory(
+    config: Config, merged: dict[tuple[str, str], polib.POFile], loaded: dict[Path, polib.POFile]
+) -> int:
+    """Reuse a reviewed translation of the same sentence from another post (as fuzzy)."""
+    memory = _memory(config, (locale for _, locale in merged), loaded)
+    reused = 0
+    for (slug, locale), po in merged.items():
+        own = relative(config, po_path(config, locale, slug))
+        hits = {
+            msgid: memory[locale][msgid]
+            for msgid in catalog.needs_machine(po)
+            if msgid in memory[locale] and memory[locale][msgid][1] != own
+        }
+        reused += catalog.fill_from_memory(po, hits)
+    return reused
 
 
 def translate(
@@ -179,32 +198,28 @@ def translate(
     engine: str | None = None,
     progress: Callable[[Iterable[Pair]], Iterable[Pair]] = lambda pairs: pairs,
 ) -> TranslateResult:
-    """Extract, merge every catalog with its template, fill empty entries by MT."""
+    """Extract, merge every catalog with its template, fill empty entries.
+
+    Memory first, then one engine call per language pair over all posts, so the
+    engine can batch and never sees the same sentence twice.
+    """
     check_targets(config, only)
     result = TranslateResult()
     pots = templates(config, docs)
-    existing = {
-        (doc.slug, loc): po
-        for doc in docs
-        for loc in targets_for(doc, config, only)
-        if (po := _existing(config, loc, doc.slug)) is not None
+    lang_of = {doc.slug: doc.lang for doc in docs}
+    keys = [(doc.slug, loc) for doc in docs for loc in targets_for(doc, config, only)]
+    loaded = {
+        po_path(config, loc, slug): po
+        for slug, loc in keys
+        if (po := _existing(config, loc, slug)) is not None
     }
     merged = {
-        (doc.slug, loc): catalog.merge(pots[doc.slug], existing.get((doc.slug, loc)), loc)
-        for doc in docs
-        for loc in targets_for(doc, config, only)
+        (slug, loc): catalog.merge(pots[slug], loaded.get(po_path(config, loc, slug)), loc)
+        for slug, loc in keys
     }
-    memory = _memory(existing, config)
-    lang_of = {doc.slug: doc.lang for doc in docs}
+    result.memory = _fill_from_memory(config, merged, loaded)
     wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
     for (slug, locale), po in merged.items():
-        own = relative(config, po_path(config, locale, slug))
-        hits = {
-            msgid: memory[locale][msgid]
-            for msgid in catalog.needs_machine(po)
-            if msgid in memory[locale] and memory[locale][msgid][1] != own
-        }
-        result.memory += catalog.fill_from_memory(po, hits)
         for msgid in catalog.needs_machine(po):
             wanted[(lang_of[slug], locale)][msgid] = None
     pairs = {(lang_of[slug], locale) for slug, locale in merged}
@@ -213,19 +228,15 @@ def translate(
     translations: dict[Pair, dict[str, MachineTranslation]] = {}
     for pair in progress(sorted(wanted)):
         texts = list(wanted[pair])
-        translated = engines[pair].translate(texts, *pair)
-        translations[pair] = dict(zip(texts, translated, strict=True))
+        translations[pair] = dict(zip(texts, engines[pair].translate(texts, *pair), strict=True))
     for (slug, locale), po in merged.items():
         pair = (lang_of[slug], locale)
-        filled = catalog.fill(po, translations.get(pair, {}))
-        result.machine[pair] = result.machine.get(pair, 0) + filled
-    for slug, pot in pots.items():
-        if write_catalog(config, pot_path(config, slug), pot):
-            result.written.append(pot_path(config, slug))
-    for (slug, locale), po in merged.items():
-        path = po_path(config, locale, slug)
-        if write_catalog(config, path, po):
-            result.written.append(path)
+        result.machine[pair] = result.machine.get(pair, 0) + catalog.fill(
+            po, translations.get(pair, {})
+        )
+    outputs = [(pot_path(config, slug), pot) for slug, pot in pots.items()]
+    outputs += [(po_path(config, loc, slug), po) for (slug, loc), po in merged.items()]
+    result.written = [path for path, po in outputs if write_catalog(config, path, po)]
     return result
 
 

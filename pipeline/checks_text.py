@@ -1,0 +1,150 @@
+"""Checks on one translation's text against its source sentence.
+
+Each function returns messages, never raises: a check that cannot decide says
+nothing. They are pure so every rule can be tested on two strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Collection
+
+from pipeline.document import plain_text, tag_problems
+from pipeline.locales import language
+
+# ASCII only: a Korean particle or CJK text written right after a URL is not part of it.
+URL_RE = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.I)
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# A number with its grouping or decimal separators (ASCII and Arabic); unicode digits count.
+NUMBER_RE = re.compile(r"\d(?:[\d.,٫٬\u066b\u066c]*\d)?")
+_TRAILING = ".,;:!?)]}'\"”’»"
+_WORD_RE = re.compile(r"(?<!\w)(\w+)(\s+)\1(?!\w)", re.I)
+
+# Characters per unit of meaning, relative to English: what a fair translation's
+# length is expected to be. Measured roughly on parallel clinic-blog sentences.
+DENSITY = {
+    "en": 1.0,
+    "es": 1.15,
+    "fr": 1.15,
+    "pt": 1.1,
+    "it": 1.1,
+    "de": 1.15,
+    "ru": 1.1,
+    "ar": 0.9,
+    "ko": 0.45,
+    "ja": 0.4,
+    "zh": 0.3,
+}
+LENGTH_TOLERANCE = 3.0  # a ratio this many times off the expected one is an outlier
+LENGTH_MIN_SOURCE = 20  # shorter sources vary too much to judge
+
+
+def _strip_url(url: str) -> str:
+    return url.rstrip(_TRAILING)
+
+
+def urls(text: str) -> list[str]:
+    """URLs and e-mail addresses, as written (without sentence punctuation after them)."""
+    found = [_strip_url(m.group(0)) for m in URL_RE.finditer(text)]
+    found += [m.group(0).rstrip(".") for m in EMAIL_RE.finditer(text)]
+    return found
+
+
+def _without_urls(text: str) -> str:
+    return EMAIL_RE.sub(" ", URL_RE.sub(" ", plain_text(text)))
+
+
+def _digits(token: str) -> str:
+    """A number's digits only: 1,000 = 1.000 = ١٠٠٠ = 1000, so locales' separators agree."""
+    return "".join(
+        str(unicodedata.decimal(ch)) for ch in token if unicodedata.decimal(ch, None) is not None
+    )
+
+
+def numbers(text: str) -> Counter[str]:
+    """The numbers in a text, units and Korean counters aside ("2~3일" has 2 and 3)."""
+    return Counter(_digits(m.group(0)) for m in NUMBER_RE.finditer(_without_urls(text)))
+
+
+def tag_messages(source: str, translation: str) -> list[str]:
+    return tag_problems(source, translation)
+
+
+def number_messages(source: str, translation: str) -> list[str]:
+    missing = sorted((numbers(source) - numbers(translation)).elements(), key=lambda n: (len(n), n))
+    if not missing:
+        return []
+    if len(missing) == 1:
+        return [f"number {missing[0]} is missing from the translation"]
+    return [f"numbers {', '.join(missing)} are missing from the translation"]
+
+
+def url_messages(source: str, translation: str) -> list[str]:
+    missing = Counter(urls(source)) - Counter(urls(translation))
+    kinds = ("e-mail address" if "@" in u and "://" not in u else "URL" for u in sorted(missing))
+    return [
+        f"{kind} {u} is missing or changed" for kind, u in zip(kinds, sorted(missing), strict=True)
+    ]
+
+
+def is_language_neutral(text: str, keep: Collection[str] = ()) -> bool:
+    """No words left to translate once tags, URLs, numbers and kept terms are gone."""
+    rest = _without_urls(text)
+    for term in sorted(keep, key=len, reverse=True):
+        if term:
+            rest = re.sub(re.escape(term), " ", rest, flags=re.I)
+    return not any(unicodedata.category(ch).startswith("L") for ch in rest)
+
+
+def unchanged_messages(
+    source: str, translation: str, source_lang: str, target: str, keep: Collection[str] = ()
+) -> list[str]:
+    if translation.strip() != source.strip() or language(target) == language(source_lang):
+        return []
+    if is_language_neutral(source, keep):
+        return []
+    return ["translation is the same as the source"]
+
+
+def whitespace_messages(source: str, translation: str) -> list[str]:
+    if not translation.strip():
+        return []  # reported as empty
+    out = []
+    lead = (
+        source[: len(source) - len(source.lstrip())],
+        translation[: len(translation) - len(translation.lstrip())],
+    )
+    trail = (source[len(source.rstrip()) :], translation[len(translation.rstrip()) :])
+    for where, (want, have) in (("leading", lead), ("trailing", trail)):
+        if want != have:
+            out.append(f"{where} whitespace {have!r} differs from the source's {want!r}")
+    return out
+
+
+def doubled_word_messages(source: str, translation: str) -> list[str]:
+    """Repeated words ("the the"), beyond the repetitions the source has ("very very")."""
+    doubled = [m.group(1) for m in _WORD_RE.finditer(plain_text(translation))]
+    doubled = [w for w in doubled if not w.isdigit()]
+    if len(doubled) <= len(_WORD_RE.findall(plain_text(source))):
+        return []
+    return [f"word {word!r} is doubled" for word in doubled]
+
+
+def length_messages(source: str, translation: str, source_lang: str, target: str) -> list[str]:
+    """A translation far shorter or longer than the language pair makes likely."""
+    src, dst = _without_urls(source).strip(), _without_urls(translation).strip()
+    if len(src) < LENGTH_MIN_SOURCE or not dst:
+        return []
+    expected = DENSITY.get(language(target), 1.0) / DENSITY.get(language(source_lang), 1.0)
+    ratio = len(dst) / len(src)
+    if ratio > expected * LENGTH_TOLERANCE:
+        return [
+            f"translation is {ratio:.1f}× as long as the source (about {expected:.1f}× expected)"
+        ]
+    if ratio < expected / LENGTH_TOLERANCE:
+        return [
+            f"translation is {ratio:.2f}× as long as the source (about {expected:.1f}× expected)"
+        ]
+    return []

@@ -100,8 +100,7 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
 
     config = ctx.config
     docs = project.load_documents(config, posts)
-    changed = project.extract(config, docs)
-    segments = sum(len(project.templates(config, [d])[d.slug]) for d in docs)
+    segments, changed = project.extract(config, docs)
     click.echo(
         f"extracted {segments} sentences from {len(docs)} posts; {len(changed)} files changed"
     )

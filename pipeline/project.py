@@ -96,13 +96,15 @@ def write_catalog(config: Config, path: Path, po: polib.POFile) -> bool:
     return write_atomic(path, catalog.dump(po, config.wrap_width))
 
 
-def extract(config: Config, docs: Sequence[Document]) -> list[Path]:
-    """Write locales/<slug>.pot for each post; returns the files that changed."""
-    changed = []
-    for slug, pot in templates(config, docs).items():
-        if write_catalog(config, pot_path(config, slug), pot):
-            changed.append(pot_path(config, slug))
-    return changed
+def extract(config: Config, docs: Sequence[Document]) -> tuple[int, list[Path]]:
+    """Write locales/<slug>.pot for each post: (sentences extracted, files changed)."""
+    pots = templates(config, docs)
+    changed = [
+        pot_path(config, slug)
+        for slug, pot in pots.items()
+        if write_catalog(config, pot_path(config, slug), pot)
+    ]
+    return sum(len(pot) for pot in pots.values()), changed
 
 
 # --- translate ---------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from pipeline.errors import EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
+from pipeline.models_cli import models
 
 
 class Context:
@@ -292,6 +293,9 @@ def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
     for path, html in review.pages(config, docs, findings, only).items():
         write_atomic(path, html)
         click.echo(f"{project.relative(config, path)}")
+
+
+cli.add_command(models)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

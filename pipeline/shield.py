@@ -1,0 +1,100 @@
+"""Keep what must not change away from the model, and put it back afterwards.
+
+Placeholder tags, URLs, e-mail addresses, code-like placeholders ({name},
+%1$s, anything with an underscore) and glossary terms are replaced by numbered
+tokens "[1]", "[2]"… that translation models copy through, as they copy
+citation marks. Any "[N]" already in the text is shielded too, so every token
+in the model's output is ours. What the model loses or duplicates is reported
+as notes; the entry is still written, and the checks flag it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pipeline.document import TAG_RE
+from pipeline.glossary import Term, find_terms
+
+# Order matters only for ties: the earliest, then the longest match wins.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("tag", TAG_RE),
+    ("URL", re.compile(r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]}'’”。、]")),
+    ("e-mail", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    (
+        "placeholder",
+        re.compile(r"\{\{[^{}\n]*\}\}|\{[\w.:!-]*\}|%(?:\d+\$)?[-+#0]*\d*[sdifxXeEgG]"),
+    ),
+    ("placeholder", re.compile(r"\w*_\w*(?:[.:/-]\w+)*")),
+    ("marker", re.compile(r"\[\s*\d+\s*\]")),
+)
+_TOKEN = re.compile(r"\[\s*(\d+)\s*\]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """One shielded piece: what was there, what goes back, and how to name it in a note."""
+
+    kind: str  # tag, URL, e-mail, placeholder, marker, term
+    original: str
+    replacement: str
+
+    @property
+    def label(self) -> str:
+        kind = "glossary term" if self.kind == "term" else self.kind
+        return f"{kind} {self.original}"
+
+
+@dataclass(frozen=True)
+class Shielded:
+    text: str  # what the model sees
+    spans: tuple[Span, ...]  # token [n] stands for spans[n-1]
+
+
+def shield(text: str, terms: Sequence[Term] = ()) -> Shielded:
+    """Replace every protected piece of a source text by a numbered token."""
+    found: list[tuple[int, int, Span]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), m.end(), Span(kind, m.group(0), m.group(0))))
+    for match in find_terms(text, terms):
+        matched = text[match.start : match.end]
+        found.append((match.start, match.end, Span("term", matched, match.term.rendering(matched))))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[str] = []
+    spans: list[Span] = []
+    pos = 0
+    for start, end, span in found:
+        if start < pos:
+            continue  # overlaps a piece already shielded
+        out.append(text[pos:start])
+        spans.append(span)
+        out.append(f"[{len(spans)}]")
+        pos = end
+    out.append(text[pos:])
+    return Shielded("".join(out), tuple(spans))
+
+
+def restore(output: str, shielded: Shielded) -> tuple[str, tuple[str, ...]]:
+    """Put the shielded pieces back into the model's output; notes say what went wrong."""
+    counts: Counter[int] = Counter()
+    notes: list[str] = []
+
+    def put_back(m: re.Match[str]) -> str:
+        number = int(m.group(1))
+        if not 1 <= number <= len(shielded.spans):
+            notes.append(f"model invented a placeholder {m.group(0)}; removed")
+            return ""
+        counts[number] += 1
+        return shielded.spans[number - 1].replacement
+
+    text = _TOKEN.sub(put_back, output)
+    for number, span in enumerate(shielded.spans, start=1):
+        if counts[number] == 0:
+            notes.append(f"lost {span.label}")
+        elif counts[number] > 1:
+            notes.append(f"duplicated {span.label}")
+    return re.sub(r"[ \t]{2,}", " ", text).strip(), tuple(notes)

@@ -1,0 +1,35 @@
+"""Shared pytest fixtures. Each section belongs to one area; add yours as a new section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# --- Argos packages (issue 3): tiny copy-model packages, built once per session ---
+
+
+@pytest.fixture(scope="session")
+def argos_archives(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """.argosmodel files for en→ko, ko→en and en→ja whose models copy their input."""
+    from tests.argos_models import build_package
+
+    out = tmp_path_factory.mktemp("argos-archives")
+    return {pair: build_package(out, *pair) for pair in (("en", "ko"), ("ko", "en"), ("en", "ja"))}
+
+
+@pytest.fixture
+def argos_project(tmp_path: Path, argos_archives: dict[tuple[str, str], Path]) -> Path:
+    """A project root whose models_dir holds all three packages, installed the real way."""
+    from pipeline import models
+
+    packages = tmp_path / "models"
+    for archive in argos_archives.values():
+        models.install_archive(archive, packages)
+    (tmp_path / "postlingo.toml").write_text(
+        'targets = ["ko", "ja"]\nmodels_dir = "models"\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+# --- end Argos packages ---

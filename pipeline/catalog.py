@@ -118,6 +118,18 @@ def _fill_one(entry: polib.POEntry, msgstr: str, provenance: list[str]) -> bool:
     return True
 
 
+def clear_pseudo(po: polib.POFile) -> int:
+    """Empty unreviewed pseudo-localized entries, so a real engine can fill them."""
+    cleared = 0
+    for entry in po:
+        if not entry.obsolete and entry.fuzzy and is_pseudo(entry.msgstr):
+            entry.msgstr = ""
+            entry.flags.remove("fuzzy")
+            _set_tool_comment(entry, [])
+            cleared += 1
+    return cleared
+
+
 def fill(po: polib.POFile, translations: Mapping[str, MachineTranslation]) -> int:
     """Put machine output into EMPTY entries only, as fuzzy, saying where it came from."""
     filled = 0

@@ -122,6 +122,8 @@ def _translate(ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine
         click.echo(f"{source}→{target}: {count} entries machine-translated ({name})")
     if result.memory:
         click.echo(f"{result.memory} entries reused from translation memory")
+    if result.replaced_pseudo:
+        click.echo(f"{result.replaced_pseudo} pseudo-localized previews replaced by the model")
     click.echo(f"{len(result.written)} catalog files changed")
     return docs, result
 

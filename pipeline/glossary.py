@@ -104,11 +104,13 @@ def parse(text: str, path: str | Path | None = None) -> Glossary:
         rows = list(csv.reader(lines, strict=True))
     except csv.Error as exc:
         raise PostlingoError(f"malformed CSV: {exc}", path) from exc
+    first = True  # a header may be the first row that is not a comment
     for number, row in enumerate(rows, start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        if number == 1 and tuple(c.lower() for c in cells[:3]) in _HEADERS:
+        header, first = first and tuple(c.lower() for c in cells[:3]) in _HEADERS, False
+        if header:
             continue
         if len(cells) not in (2, 3):
             raise PostlingoError(

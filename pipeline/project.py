@@ -115,6 +115,7 @@ class TranslateResult:
     written: list[Path] = field(default_factory=list)
     machine: dict[Pair, int] = field(default_factory=dict)  # entries filled by engine
     memory: int = 0  # entries filled from another post's reviewed translation
+    replaced_pseudo: int = 0  # pseudo previews emptied for a real engine to fill
     engines: dict[Pair, str] = field(default_factory=dict)  # pair → engine name
     warnings: list[str] = field(default_factory=list)
 
@@ -219,14 +220,17 @@ def translate(
         (slug, loc): catalog.merge(pots[slug], loaded.get(po_path(config, loc, slug)), loc)
         for slug, loc in keys
     }
+    pairs = {(lang_of[slug], locale) for slug, locale in merged}
+    engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
+    result.engines = {pair: e.name for pair, e in engines.items()}
+    for (slug, locale), po in merged.items():
+        if result.engines[(lang_of[slug], locale)] != "pseudo":
+            result.replaced_pseudo += catalog.clear_pseudo(po)  # a real model arrived
     result.memory = _fill_from_memory(config, merged, loaded)
     wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
     for (slug, locale), po in merged.items():
         for msgid in catalog.needs_machine(po):
             wanted[(lang_of[slug], locale)][msgid] = None
-    pairs = {(lang_of[slug], locale) for slug, locale in merged}
-    engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
-    result.engines = {pair: e.name for pair, e in engines.items()}
     translations: dict[Pair, dict[str, MachineTranslation]] = {}
     for pair in progress(sorted(wanted)):
         texts = list(wanted[pair])

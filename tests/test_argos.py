@@ -229,3 +229,30 @@ def test_install_then_translate_fills_catalogs(
     ja = polib.pofile(str(tmp_path / "locales" / "ja" / "mini-facelift.po"))
     url = next(e for e in ja if "example.com" in e.msgid)
     assert url.msgstr == url.msgid and "argos translate-en_ja 1.0" in url.tcomment
+
+
+def test_a_real_model_replaces_pseudo_previews_but_never_reviewed_work(
+    tmp_path: Path, argos_archives: dict[tuple[str, str], Path]
+):
+    import polib
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "mini-facelift.md").write_text(POST, encoding="utf-8")
+    (tmp_path / "postlingo.toml").write_text(
+        'targets = ["ko"]\nmodels_dir = "models"\n', encoding="utf-8"
+    )
+    assert _postlingo(tmp_path, "translate")[0] == 0  # no model yet: pseudo previews
+    path = tmp_path / "locales" / "ko" / "mini-facelift.po"
+    po = polib.pofile(str(path))
+    reviewed = po[0]
+    reviewed.msgstr, reviewed.flags = "⟦검토된 번역⟧", []  # reviewed, however it looks
+    po.save(str(path))
+    assert _postlingo(tmp_path, "models", "install", str(argos_archives[("en", "ko")]))[0] == 0
+    assert _postlingo(tmp_path, "translate")[0] == 0
+    after = polib.pofile(str(path))
+    assert after[0].msgstr == "⟦검토된 번역⟧" and not after[0].fuzzy
+    machine = [e for e in after if e.fuzzy]
+    assert machine and all(
+        "machine: argos translate-en_ko" in e.tcomment and "pseudo" not in e.tcomment
+        for e in machine
+    )

@@ -96,3 +96,8 @@ def test_matches_never_overlap(text: str):
     found = parse("SMAS,*,\nS,*,\nab,*,x\nb c,*,\n미니,*,\n").matches(text, "ko")
     for a, b in pairwise(found):
         assert a.end <= b.start
+
+
+def test_header_may_follow_a_comment():
+    glossary = parse("# the clinic's terms\nsource,locale,target\nSMAS,*,\n")
+    assert [t.source for t in glossary.terms] == ["SMAS"]

@@ -41,11 +41,14 @@ def available_pairs(config: Config) -> set[tuple[str, str]]:
 def decoding_bound(source_tokens: int) -> int:
     """Room for a translation a good deal longer than its source, but no word salad.
 
-    A step function of the length (steps of 16 tokens): sub-batches never mix
-    steps, so a segment gets the same bound, and output, batched or alone.
+    Depends only on the segment's own length bucket (16, 32, 64, 128 tokens):
+    a segment gets the same bound, and output, batched or alone, and few
+    buckets keep the batches large.
     """
-    step = -(-max(source_tokens, 1) // 16) * 16
-    return min(MAX_DECODING, 2 * step + 16)
+    bucket = 16
+    while bucket < source_tokens:
+        bucket *= 2
+    return min(MAX_DECODING, 2 * bucket + 16)
 
 
 def thread_counts(inter: int, intra: int, cores: int | None = None) -> tuple[int, int]:
@@ -141,23 +144,17 @@ class PackageModel:
         return self._translator
 
     def run(self, texts: Sequence[str], stats: Stats) -> list[str]:
-        """Translate texts in length-sorted token-budget sub-batches, decoded in parallel."""
+        """Translate texts by length bucket in token-budget sub-batches, decoded in parallel."""
         import time
 
         started = time.perf_counter()
         tokens = [self.encode(t) for t in texts]
-        order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))
-        batches: list[list[int]] = []
-        budget, used = max(1, self.config.mt.batch_tokens), 0
-        bound = 0
-        for i in order:
-            size = len(tokens[i]) + 1
-            if batches and used + size <= budget and decoding_bound(len(tokens[i])) == bound:
-                batches[-1].append(i)
-                used += size
-            else:
-                batches.append([i])
-                used, bound = size, decoding_bound(len(tokens[i]))
+        # One call per length bucket; CTranslate2 sorts each by length and cuts it
+        # into token-budget sub-batches spread over its replicas (measured fastest).
+        buckets: dict[int, list[int]] = {}
+        for i in sorted(range(len(texts)), key=lambda i: len(tokens[i])):
+            buckets.setdefault(decoding_bound(len(tokens[i])), []).append(i)
+        batches = [buckets[bound] for bound in sorted(buckets)]
         prefix = self.encode_prefix()
         translator = self.translator()
         pending = []
@@ -170,8 +167,9 @@ class PackageModel:
                     beam_size=self.config.mt.beam_size,
                     length_penalty=LENGTH_PENALTY,
                     replace_unknowns=True,
-                    max_batch_size=0,
-                    max_decoding_length=decoding_bound(max(len(s) for s in source)),
+                    max_batch_size=max(1, self.config.mt.batch_tokens),
+                    batch_type="tokens",
+                    max_decoding_length=decoding_bound(len(source[-1])),
                     asynchronous=True,
                 )
             )

@@ -12,35 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from pipeline import checks
+from pipeline.checks import Finding
 from pipeline.config import Config
 from pipeline.document import Document
-from pipeline.errors import PostlingoError
 
 ERROR = "error"
 SYNTAX = "syntax"
-
-
-class Finding(Protocol):
-    """What pipeline.checks reports; the fallback validation reports the same shape."""
-
-    path: str
-    line: int | None
-    check: str
-    severity: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int | None
-    check: str
-    severity: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: [{self.check}] {self.message}"
 
 
 @dataclass(frozen=True)
@@ -64,39 +42,8 @@ class Gate:
 def inspect(
     config: Config, docs: Sequence[Document], only: Sequence[str] = (), everything: bool = True
 ) -> Gate:
-    """Run the project's checks; without pipeline.checks, validate the catalogs."""
-    try:
-        from pipeline import checks
-    except ImportError:
-        return Gate(tuple(validate_catalogs(config, docs, only)))
+    """Run the project's checks with the severities it configured."""
     return Gate(tuple(checks.run(config, docs, only, everything)))
-
-
-def validate_catalogs(
-    config: Config, docs: Sequence[Document], only: Sequence[str] = ()
-) -> list[Problem]:
-    """The minimum worth gating on: every catalog parses and keeps its source's tags."""
-    from pipeline import catalog, project
-    from pipeline.document import tag_problems
-
-    found: list[Problem] = []
-    for doc in docs:
-        for locale in project.targets_for(doc, config, only):
-            path = project.po_path(config, locale, doc.slug)
-            if not path.exists():
-                continue
-            rel = project.relative(config, path)
-            try:
-                po = catalog.load(path)
-            except PostlingoError as exc:
-                found.append(Problem(rel, exc.line, SYNTAX, ERROR, exc.message))
-                continue
-            for entry in po:
-                if entry.obsolete or not entry.msgstr:
-                    continue
-                for message in tag_problems(entry.msgid, entry.msgstr):
-                    found.append(Problem(rel, entry.linenum, "tags", ERROR, message))
-    return found
 
 
 class Row(Protocol):

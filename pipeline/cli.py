@@ -140,17 +140,28 @@ def translate(
     _translate(ctx, posts, to, engine)
 
 
-def _build(ctx: Context, docs: Any, to: tuple[str, ...], pseudo: bool, out: Path | None) -> int:
+def _build(
+    ctx: Context,
+    docs: Any,
+    to: tuple[str, ...],
+    pseudo: bool,
+    out: Path | None,
+    everything: bool = True,
+) -> int:
     from dataclasses import replace
 
     from pipeline import gate, project
 
     config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
-    result = project.build(config, docs, only=_locales(to), pseudo=pseudo)
+    result = project.build(
+        config, docs, only=_locales(to), pseudo=pseudo, prune=everything and not to
+    )
     for line in gate.table(result.decisions):
         click.echo(line)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    for stale in result.removed:
+        click.echo(f"removed {stale} (no longer published)")
     index = config.site_path / "index.html"
     click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
     if pseudo:
@@ -184,7 +195,7 @@ def build(
     docs = project.load_documents(ctx.config, posts)
     if strict:
         sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
-    sys.exit(_build(ctx, docs, to, pseudo, out))
+    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts))
 
 
 def _strict_build(
@@ -200,7 +211,7 @@ def _strict_build(
     if not found.buildable:
         click.echo("site not built: a catalog does not parse", err=True)
         return EXIT_PROBLEMS
-    _build(ctx, docs, to, pseudo, out)
+    _build(ctx, docs, to, pseudo, out, everything)
     return EXIT_PROBLEMS if found.errors else 0
 
 

@@ -283,16 +283,30 @@ class BuildResult:
     pages: int = 0
     decisions: list[publish.Decision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # stale pages of an earlier build
 
     @property
     def held_back(self) -> list[publish.Decision]:
         return [d for d in self.decisions if not d.published]
 
 
+SITE_MANIFEST = ".postlingo-files"  # what the last full build wrote, so stale pages go
+
+
 def build(
-    config: Config, docs: Sequence[Document], *, only: Sequence[str] = (), pseudo: bool = False
+    config: Config,
+    docs: Sequence[Document],
+    *,
+    only: Sequence[str] = (),
+    pseudo: bool = False,
+    prune: bool = True,
 ) -> BuildResult:
-    """Render every source page and every translation its locale's policy allows."""
+    """Render every source page and every translation its locale's policy allows.
+
+    With `prune` (a full build), pages an earlier build wrote that are no longer
+    published are removed, so a held-back locale or a pseudo preview never
+    lingers in a deployed site. Only files listed in the manifest are touched.
+    """
     from pipeline.site import assets, render_site
 
     check_targets(config, only)
@@ -302,15 +316,25 @@ def build(
         for loc in targets_for(doc, config, only)
     }
     editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo)
-    rendered = render_site(editions, config)
+    outputs: dict[str, str | bytes] = dict(render_site(editions, config))
     result = BuildResult(decisions=decisions, pages=len(editions))
-    for path, content in publish.site_files(config, rendered).items():
-        if write_atomic(path, content):
-            result.written.append(path)
     for target, origin in assets(docs, config).items():
         source = config.resolve(origin)
-        if not source.is_file():
+        if source.is_file():
+            outputs[target] = source.read_bytes()
+        else:
             result.warnings.append(f"{origin}: image not found; the page links to it anyway")
-        elif write_atomic(config.site_path / target, source.read_bytes()):
-            result.written.append(config.site_path / target)
+    site = config.site_path
+    for rel, content in sorted(outputs.items()):
+        if write_atomic(site / rel, content):
+            result.written.append(site / rel)
+    if prune:
+        manifest = site / SITE_MANIFEST
+        before = manifest.read_text(encoding="utf-8").split() if manifest.is_file() else []
+        for rel in sorted(set(before) - set(outputs)):
+            stale = site / rel
+            if ".." not in Path(rel).parts and stale.is_file():
+                stale.unlink()
+                result.removed.append(stale)
+        write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
     return result

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import polib
 
@@ -75,7 +74,3 @@ def plan(
             if edition is not None:
                 editions.append(edition)
     return editions, decisions
-
-
-def site_files(config: Config, rendered: dict[str, str]) -> dict[Path, str]:
-    return {config.site_path / rel: content for rel, content in sorted(rendered.items())}

@@ -192,3 +192,17 @@ def test_help_does_not_load_the_translation_stack():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_full_build_removes_pages_no_longer_published_but_nothing_else(project):
+    assert postlingo(project, "run").returncode == 0  # pseudo previews of every locale
+    page = project / "site" / "ko" / "mini-thread-lifting.html"
+    assert page.is_file()
+    mine = project / "site" / "robots.txt"
+    mine.write_text("User-agent: *\n")
+    done = postlingo(project, "build")  # no preview: ko is held back now
+    assert done.returncode == 1
+    assert not page.exists()
+    assert "no longer published" in done.stdout
+    assert mine.read_text() == "User-agent: *\n"  # not written by postlingo: left alone
+    assert (project / "site" / "en" / "mini-thread-lifting.html").is_file()

@@ -11,15 +11,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection
 
-from pipeline.document import plain_text, tag_problems
+from pipeline.document import EMAIL_RE, URL_RE, plain_text, tag_problems
 from pipeline.locales import language
 
 # ASCII only: a Korean particle or CJK text written right after a URL is not part of it.
-URL_RE = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+", re.I)
-EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # A number with its grouping or decimal separators (ASCII and Arabic); unicode digits count.
 NUMBER_RE = re.compile(r"\d(?:[\d.,٫٬\u066b\u066c]*\d)?")
-_TRAILING = ".,;:!?)]}'\"”’»"
 _WORD_RE = re.compile(r"(?<!\w)(\w+)(\s+)\1(?!\w)", re.I)
 
 # Characters per unit of meaning, relative to English: what a fair translation's
@@ -41,15 +38,9 @@ LENGTH_TOLERANCE = 3.0  # a ratio this many times off the expected one is an out
 LENGTH_MIN_SOURCE = 20  # shorter sources vary too much to judge
 
 
-def _strip_url(url: str) -> str:
-    return url.rstrip(_TRAILING)
-
-
 def urls(text: str) -> list[str]:
     """URLs and e-mail addresses, as written (without sentence punctuation after them)."""
-    found = [_strip_url(m.group(0)) for m in URL_RE.finditer(text)]
-    found += [m.group(0).rstrip(".") for m in EMAIL_RE.finditer(text)]
-    return found
+    return [m.group(0) for pattern in (URL_RE, EMAIL_RE) for m in pattern.finditer(text)]
 
 
 def _without_urls(text: str) -> str:

@@ -27,6 +27,13 @@ CODE = "code"
 UNTRANSLATED_KINDS = frozenset({CODE})
 
 TAG_RE = re.compile(r"<(/?)(\d+)(/?)>")
+# Spans that must come through translation unchanged. ASCII only, so a Korean
+# particle written against a URL (https://clinic.kr에서) is not taken for part of
+# it, and without trailing punctuation, which belongs to the sentence.
+URL_RE = re.compile(
+    r"(?i:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]*[A-Za-z0-9\-_~/#=&+%]"
+)
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)

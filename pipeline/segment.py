@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.document import Block, Document, Segment, renumber, tags, with_segments
+from pipeline.document import TAG_RE, Block, Document, Segment, renumber, tags, with_segments
 
 # Punctuation that ends a sentence, then what may close around it (quotes,
 # brackets, closing or void placeholder tags), then the whitespace we cut in.
@@ -34,7 +34,6 @@ _INITIAL_RE = re.compile(r"[A-Z]\.")
 _LETTER_DOTS_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _NUMBER_RE = re.compile(r"\d{1,4}")
 _NUMBER_DOT_RE = re.compile(r"\d{1,4}\.")
-_TAG_TEXT_RE = re.compile(r"</?\d+/?>")
 
 
 def _words(spaced: str) -> frozenset[str]:
@@ -126,7 +125,7 @@ def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
     after = _OPENERS_RE.sub("", text[m.end() :], count=1)
     if not after:
         return True
-    before = _TAG_TEXT_RE.sub("", text[start : m.start()])
+    before = TAG_RE.sub("", text[start : m.start()])
     words = before.split()
     word = words[-1].lstrip("\"'“‘«([{「『《〈") if words else ""
     core = word.rstrip(_CLOSERS)
@@ -231,4 +230,4 @@ def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _has_words(text: str) -> bool:
-    return any(c.isalnum() for c in _TAG_TEXT_RE.sub("", text))
+    return any(c.isalnum() for c in TAG_RE.sub("", text))

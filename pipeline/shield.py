@@ -15,14 +15,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.document import TAG_RE
+from pipeline.document import EMAIL_RE, TAG_RE, URL_RE
 from pipeline.glossary import Term, find_terms
 
 # Order matters only for ties: the earliest, then the longest match wins.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tag", TAG_RE),
-    ("URL", re.compile(r"(?:https?://|www\.)[^\s<>\"]+[^\s<>\".,;:!?)\]}'’”。、]")),
-    ("e-mail", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("URL", URL_RE),
+    ("e-mail", EMAIL_RE),
     (
         "placeholder",
         re.compile(r"\{\{[^{}\n]*\}\}|\{[\w.:!-]*\}|%(?:\d+\$)?[-+#0]*\d*[sdifxXeEgG]"),

@@ -41,3 +41,16 @@ def test_tag_problems_allow_reordering_but_not_loss():
 def test_plain_text_of_tagless_text_is_itself(text):
     if "<" not in text:
         assert plain_text(text) == text
+
+
+def test_urls_and_emails_stop_at_korean_particles_and_sentence_punctuation():
+    from pipeline.document import EMAIL_RE, URL_RE
+
+    text = (
+        "자세한 내용은 https://clinic.kr/a_b?x=1에서, 문의는 info@clinic.kr로 (see www.clinic.kr)."
+    )
+    assert [m.group(0) for m in URL_RE.finditer(text)] == [
+        "https://clinic.kr/a_b?x=1",
+        "www.clinic.kr",
+    ]
+    assert [m.group(0) for m in EMAIL_RE.finditer(text)] == ["info@clinic.kr"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from pipeline.document import EMAIL_RE, TAG_RE, URL_RE
 from pipeline.engines import MachineTranslation
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -20,7 +21,7 @@ _ACCENTED = str.maketrans(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
     "åƀçđéƒĝĥíĵķļḿñöþǫŕšţüṽŵẋýžÅƁÇĐÉƑĜĤÍĴĶĻḾÑÖÞǪŔŠŢÜṼŴẊÝŽ",
 )
-_KEEP = re.compile(r"<\/?\d+\/?>|https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\d[\d.,:~%]*")
+_KEEP = re.compile("|".join(p.pattern for p in (TAG_RE, URL_RE, EMAIL_RE)) + r"|\d[\d.,:~%]*")
 
 # Hangul syllable decomposition (Unicode §3.12) into compatibility jamo.
 _LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"

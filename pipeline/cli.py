@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from pipeline.engines import ENGINES
 from pipeline.errors import EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
 from pipeline.models_cli import models
+
+if TYPE_CHECKING:
+    from pipeline.config import Config
+    from pipeline.document import Document
+    from pipeline.project import TranslateResult
+
+T = TypeVar("T")
 
 
 class Context:
@@ -24,10 +32,10 @@ class Context:
     def __init__(self, directory: Path, config_file: Path | None) -> None:
         self.directory = directory
         self.config_file = config_file
-        self._config: Any = None
+        self._config: Config | None = None
 
     @property
-    def config(self) -> Any:
+    def config(self) -> Config:
         if self._config is None:
             from pipeline import config
 
@@ -39,10 +47,10 @@ def _locales(value: tuple[str, ...]) -> list[str]:
     return [code.strip() for item in value for code in item.split(",") if code.strip()]
 
 
-def _progress(label: str):  # type: ignore[no-untyped-def]
+def _progress(label: str) -> Callable[[Iterable[T]], Iterable[T]]:
     """A progress bar on a terminal; silent when output is piped (CI logs)."""
 
-    def wrap(items: Iterable[Any]) -> Iterable[Any]:
+    def wrap(items: Iterable[T]) -> Iterable[T]:
         items = list(items)
         if not sys.stderr.isatty() or not items:
             yield from items
@@ -107,7 +115,9 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
     )
 
 
-def _translate(ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None):  # type: ignore[no-untyped-def]
+def _translate(
+    ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None
+) -> tuple[list[Document], TranslateResult]:
     from pipeline import project
 
     config = ctx.config
@@ -130,7 +140,7 @@ def _translate(ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine
 
 @cli.command()
 @to_option
-@click.option("--engine", type=click.Choice(["auto", "argos", "pseudo"]), default=None)
+@click.option("--engine", type=click.Choice(ENGINES), default=None)
 @posts_argument
 @pass_ctx
 def translate(
@@ -142,7 +152,7 @@ def translate(
 
 def _build(
     ctx: Context,
-    docs: Any,
+    docs: Sequence[Document],
     to: tuple[str, ...],
     pseudo: bool,
     out: Path | None,
@@ -199,7 +209,12 @@ def build(
 
 
 def _strict_build(
-    ctx: Context, docs: Any, to: tuple[str, ...], pseudo: bool, out: Path | None, everything: bool
+    ctx: Context,
+    docs: Sequence[Document],
+    to: tuple[str, ...],
+    pseudo: bool,
+    out: Path | None,
+    everything: bool,
 ) -> int:
     """The CI gate: checks, then the site of what is ready; 1 if any check said error."""
     from pipeline import gate
@@ -217,7 +232,7 @@ def _strict_build(
 
 @cli.command()
 @to_option
-@click.option("--engine", type=click.Choice(["auto", "argos", "pseudo"]), default=None)
+@click.option("--engine", type=click.Choice(ENGINES), default=None)
 @pass_ctx
 def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
     """Extract, translate and build: the main job."""

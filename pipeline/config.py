@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import locales
+from pipeline.engines import ENGINES
 from pipeline.errors import PostlingoError
 
 CONFIG_NAME = "postlingo.toml"
-ENGINES = ("auto", "argos", "pseudo")
 SEVERITIES = ("error", "warning", "off")
 GETTEXT_WRAP_WIDTH = 79  # msgcat/msgmerge default: lines stay within 79 columns
 # The checks of `postlingo check` (pipeline/checks.py gives each its default severity).

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+ENGINES = ("auto", "argos", "pseudo")  # auto: Argos where a model is installed, else pseudo
+
 
 @dataclass(frozen=True)
 class MachineTranslation:

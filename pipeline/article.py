@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline import locales
 from pipeline.document import (
@@ -34,6 +34,9 @@ from pipeline.document import (
 # Attribute names copied from the source onto <img>/<code>; event handlers never are.
 _ATTR_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
 _IMG_OWN = frozenset({"src", "alt", "lang", "dir"})
+# The src of an <img> kept whole in a placeholder (an image inside a sentence):
+# the markup is the source's, never a translation's, so a pattern may read it.
+_IMG_SRC_RE = re.compile(r"""(<img\b[^>]*?\ssrc\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,29 @@ def _markup(text: str, placeholders: Sequence[Placeholder]) -> str:
     return render_html(plain_text(text), ())
 
 
+def _src(m: re.Match[str]) -> str:
+    value = m.group(2)
+    return html.unescape(value[1:-1] if value[0] in "\"'" else value)
+
+
+def inline_images(placeholders: Sequence[Placeholder]) -> list[str]:
+    """The src of every image inside placeholder markup, as the source wrote it."""
+    return [_src(m) for p in placeholders for m in _IMG_SRC_RE.finditer(p.open)]
+
+
+def _rebased(
+    placeholders: Sequence[Placeholder], rebase: Callable[[str], str]
+) -> tuple[Placeholder, ...]:
+    """Placeholders whose inline images point where the page can load them."""
+
+    def sub(m: re.Match[str]) -> str:
+        src = _src(m)
+        url = rebase(src)
+        return m.group(0) if url == src else f'{m.group(1)}"{html.escape(url)}"'
+
+    return tuple(replace(p, open=_IMG_SRC_RE.sub(sub, p.open)) for p in placeholders)
+
+
 @dataclass(frozen=True)
 class _Piece:
     text: str
@@ -113,14 +139,14 @@ class _Localizer:
             segments = (Segment(block.text, block.placeholders, block.line, block.kind),)
         out = []
         for seg in segments:
+            placeholders = _rebased(seg.placeholders, self.rebase)
             msgstr = self.translations.get(seg.text)
-            usable = msgstr is not None and (
+            if msgstr is not None and (
                 balanced(msgstr, seg.placeholders) or not balanced(seg.text, seg.placeholders)
-            )
-            if usable and msgstr is not None:
-                out.append(_Piece(msgstr, seg.placeholders, False))
+            ):
+                out.append(_Piece(msgstr, placeholders, False))
             else:
-                out.append(_Piece(seg.text, seg.placeholders, self.foreign))
+                out.append(_Piece(seg.text, placeholders, self.foreign))
         return out
 
     def join(self, runs: Sequence[tuple[str, bool]]) -> str:

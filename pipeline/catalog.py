@@ -19,12 +19,12 @@ from pipeline.document import PARAGRAPH, UNTRANSLATED_KINDS, Document, plain_tex
 from pipeline.engines import MachineTranslation
 from pipeline.engines.pseudo import is_pseudo
 from pipeline.errors import PostlingoError
-from pipeline.merge import HEADER_ORDER, merge
+from pipeline.merge import merge
 
 __all__ = [
-    "HEADER_ORDER",
     "TOOL_PREFIXES",
     "Stats",
+    "clear_pseudo",
     "dump",
     "fill",
     "fill_from_memory",
@@ -36,11 +36,16 @@ __all__ = [
     "publishable",
     "stats",
     "template",
+    "tool_notes",
+    "word_count",
 ]
 
 GENERATOR = "postlingo"
 # Translator-comment lines this tool writes; any other line is a reviewer's and is kept.
-TOOL_PREFIXES = ("machine:", "memory:", "machine-note:")
+MACHINE = "machine:"
+MEMORY = "memory:"
+MACHINE_NOTE = "machine-note:"
+TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE)
 
 
 # --- template ------------------------------------------------------------------
@@ -99,13 +104,22 @@ def needs_machine(po: polib.POFile) -> list[str]:
     return [e.msgid for e in po if not e.obsolete and not e.msgid_plural and not e.msgstr]
 
 
-def _set_tool_comment(entry: polib.POEntry, lines: list[str]) -> None:
-    kept = [
-        line
+def tool_notes(entry: polib.POEntry, prefix: str) -> list[str]:
+    """What this tool wrote after `prefix` in the translator comment, in order."""
+    return [
+        line[len(prefix) :].strip()
         for line in (entry.tcomment or "").split("\n")
-        if line and not line.startswith(TOOL_PREFIXES)
+        if line.startswith(prefix)
     ]
-    entry.tcomment = "\n".join(kept + lines)
+
+
+def _set_tool_comment(entry: polib.POEntry, lines: list[str]) -> None:
+    """Replace our own comment lines; the reviewer's stay as written, blank lines between too."""
+    kept = [
+        line for line in (entry.tcomment or "").split("\n") if not line.startswith(TOOL_PREFIXES)
+    ]
+    reviewer = "\n".join(kept).strip("\n")
+    entry.tcomment = "\n".join(([reviewer] if reviewer else []) + lines)
 
 
 def _fill_one(entry: polib.POEntry, msgstr: str, provenance: list[str]) -> bool:
@@ -137,7 +151,7 @@ def fill(po: polib.POFile, translations: Mapping[str, MachineTranslation]) -> in
         mt = translations.get(entry.msgid)
         if mt is None:
             continue
-        provenance = [f"machine: {mt.origin}"] + [f"machine-note: {n}" for n in mt.notes]
+        provenance = [f"{MACHINE} {mt.origin}"] + [f"{MACHINE_NOTE} {n}" for n in mt.notes]
         filled += _fill_one(entry, mt.text, provenance)
     return filled
 
@@ -148,7 +162,7 @@ def fill_from_memory(po: polib.POFile, hits: Mapping[str, tuple[str, str]]) -> i
     for entry in po:
         hit = hits.get(entry.msgid)
         if hit is not None:
-            filled += _fill_one(entry, hit[0], [f"memory: {hit[1]}"])
+            filled += _fill_one(entry, hit[0], [f"{MEMORY} {hit[1]}"])
     return filled
 
 
@@ -241,11 +255,14 @@ def parse(text: str, path: Path) -> polib.POFile:
         line = int(found.group(1)) if found else None
         detail = found.group(2) if found and found.group(2) else "syntax error"
         raise PostlingoError(f"invalid PO file: {detail}", path, line) from exc
+    # polib takes one `msgid ""` as the header and leaves any other as an entry.
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
         if entry.obsolete:
             continue
         key = (entry.msgctxt, entry.msgid)
+        if key == (None, ""):  # polib numbers the file's first entry 0: no line to give
+            raise PostlingoError('more than one header (msgid "")', path, entry.linenum or None)
         if key in seen:
             raise PostlingoError(f"duplicate msgid {entry.msgid!r}", path, entry.linenum)
         seen.add(key)

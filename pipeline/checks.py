@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass
 
 import polib
 
-from pipeline import catalog, checks_text, locales
+from pipeline import catalog, checks_text, locales, project
 from pipeline import glossary as glossaries
+from pipeline.catalog import MACHINE, MACHINE_NOTE, MEMORY
 from pipeline.config import CHECK_NAMES, Config
-from pipeline.document import Document
+from pipeline.document import Document, tag_problems
 from pipeline.engines.pseudo import is_pseudo
 from pipeline.errors import PostlingoError
 from pipeline.files import read_text
@@ -46,9 +47,6 @@ DEFAULT_SEVERITY: dict[str, str] = {
 assert set(DEFAULT_SEVERITY) == set(CHECK_NAMES)
 
 NO_GLOSSARY = glossaries.Glossary()
-MACHINE_NOTE = "machine-note:"
-MACHINE = "machine:"
-MEMORY = "memory:"
 
 
 @dataclass(frozen=True, order=True)
@@ -89,28 +87,36 @@ def origin(entry: polib.POEntry) -> str:
         return "untranslated"
     if not entry.fuzzy:
         return "reviewer"
-    for line in (entry.tcomment or "").splitlines():
-        if line.startswith(MEMORY):
-            return f"memory ({line[len(MEMORY) :].strip()})"
-        if line.startswith(MACHINE):
-            return f"machine ({line[len(MACHINE) :].strip()})"
+    for line in (entry.tcomment or "").split("\n"):
+        for prefix in (MEMORY, MACHINE):
+            if line.startswith(prefix):
+                return f"{prefix.rstrip(':')} ({line[len(prefix) :].strip()})"
     return "fuzzy (unknown origin)"
 
 
 def msgstr_lines(text: str) -> dict[int, int]:
-    """Entry's first line → its msgstr line, so findings point where the edit goes."""
-    lines = text.split("\n")
+    """Entry's first line (polib's linenum) → its msgstr line, where the edit goes.
+
+    polib numbers the file's first entry 0 rather than its line, so 0 maps to
+    the first msgstr too: in a catalog without a header that is a real entry.
+    """
     found: dict[int, int] = {}
     start = None
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(text.split("\n"), 1):
         if start is None and line.strip() and not line.startswith("#~"):
             start = number
         if line.startswith("msgstr") and start is not None:
+            found.setdefault(0, number)
             found[start] = number
             start = None
         elif not line.strip():
             start = None
     return found
+
+
+def line_of(entry: polib.POEntry, lines: dict[int, int]) -> int:
+    """The msgstr line of an entry, given `msgstr_lines` of its file."""
+    return lines.get(entry.linenum, entry.linenum)
 
 
 # --- one entry ------------------------------------------------------------------
@@ -129,18 +135,14 @@ def entry_problems(
         return found
     if not msgstr.strip():
         return [("empty", "translation is only whitespace")]
-    notes = [
-        line[len(MACHINE_NOTE) :].strip()
-        for line in (entry.tcomment or "").splitlines()
-        if line.startswith(MACHINE_NOTE)
-    ]
     if entry.fuzzy:
+        notes = catalog.tool_notes(entry, MACHINE_NOTE)
         found += [("machine-note", f"machine translation: {note}") for note in notes]
         if entry.previous_msgid:
             found.append(
                 ("outdated", f"translation is for the previous source: {entry.previous_msgid!r}")
             )
-    found += [("tags", m) for m in checks_text.tag_messages(msgid, msgstr)]
+    found += [("tags", m) for m in tag_problems(msgid, msgstr)]
     if is_pseudo(msgstr):
         if not entry.fuzzy:
             found.append(("pseudo", "pseudo-localized text marked as reviewed"))
@@ -230,7 +232,7 @@ def check_catalog(
         for entry in live:
             if entry.msgid not in known:
                 add(
-                    where.get(entry.linenum, entry.linenum),
+                    line_of(entry, where),
                     "stale",
                     "sentence is no longer in the source: run postlingo translate",
                     entry.msgid,
@@ -239,7 +241,7 @@ def check_catalog(
     if pseudo:
         first = pseudo[0]
         add(
-            where.get(first.linenum, first.linenum),
+            line_of(first, where),
             "pseudo",
             f"{len(pseudo)} of {len(live)} entries are pseudo-localized previews, not translations "
             "(install an Argos model and run postlingo translate)",
@@ -247,7 +249,7 @@ def check_catalog(
     source_lang = doc.lang if doc else po.metadata.get("X-Source-Language", "")
     for entry in live:
         for check, message in entry_problems(entry, source_lang, item.locale, glossary):
-            add(where.get(entry.linenum, entry.linenum), check, message, entry.msgid)
+            add(line_of(entry, where), check, message, entry.msgid)
     if doc is not None:
         out += _share(item, config)
     return out
@@ -276,7 +278,8 @@ def _share(item: CatalogFile, config: Config) -> list[Finding]:
 
 
 def _norm(code: str) -> str:
-    return code.replace("-", "_").lower()
+    """zh-Hans, zh_Hans and zh_hans are one locale."""
+    return locales.gettext_code(code).lower()
 
 
 def apply_severities(findings: Iterable[Finding], config: Config) -> list[Finding]:
@@ -297,8 +300,6 @@ def missing_catalogs(
     config: Config, docs: Sequence[Document], only: Sequence[str]
 ) -> list[Finding]:
     """A post and locale with no catalog at all is untranslated: below any threshold."""
-    from pipeline import project
-
     out = []
     for doc in docs:
         for locale in project.targets_for(doc, config, only):
@@ -315,8 +316,6 @@ def gather(
     config: Config, docs: Sequence[Document], only: Sequence[str] = (), everything: bool = True
 ) -> list[CatalogFile]:
     """Every catalog to check: the selected posts' ones, and with `everything` all others too."""
-    from pipeline import project
-
     by_slug = {doc.slug: doc for doc in docs}
     templates = project.templates(config, docs)
     root = config.locales_path
@@ -331,7 +330,7 @@ def gather(
         text, po, error = "", None, None
         try:
             text = read_text(path)
-            po = catalog.load(path)
+            po = catalog.parse(text, path)
         except PostlingoError as exc:
             error = exc
         items.append(
@@ -352,8 +351,6 @@ def run(
     config: Config, docs: Sequence[Document], only: Sequence[str] = (), everything: bool = True
 ) -> list[Finding]:
     """All findings for the project, with severities applied: what `check` prints."""
-    from pipeline import project
-
     project.check_targets(config, only)
     glossary = glossaries.load(config.resolve(config.glossary))
     findings: list[Finding] = []

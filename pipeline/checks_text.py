@@ -11,12 +11,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Collection
 
-from pipeline.document import EMAIL_RE, URL_RE, plain_text, tag_problems
+from pipeline.document import EMAIL_RE, URL_RE, plain_text
 from pipeline.locales import language
 
-# ASCII only: a Korean particle or CJK text written right after a URL is not part of it.
 # A number with its grouping or decimal separators (ASCII and Arabic); unicode digits count.
-NUMBER_RE = re.compile(r"\d(?:[\d.,٫٬\u066b\u066c]*\d)?")
+NUMBER_RE = re.compile(r"\d(?:[\d.,\u066b\u066c]*\d)?")
 _WORD_RE = re.compile(r"(?<!\w)(\w+)(\s+)\1(?!\w)", re.I)
 
 # Characters per unit of meaning, relative to English: what a fair translation's
@@ -59,10 +58,6 @@ def numbers(text: str) -> Counter[str]:
     return Counter(_digits(m.group(0)) for m in NUMBER_RE.finditer(_without_urls(text)))
 
 
-def tag_messages(source: str, translation: str) -> list[str]:
-    return tag_problems(source, translation)
-
-
 def number_messages(source: str, translation: str) -> list[str]:
     missing = sorted((numbers(source) - numbers(translation)).elements(), key=lambda n: (len(n), n))
     if not missing:
@@ -73,10 +68,10 @@ def number_messages(source: str, translation: str) -> list[str]:
 
 
 def url_messages(source: str, translation: str) -> list[str]:
-    missing = Counter(urls(source)) - Counter(urls(translation))
-    kinds = ("e-mail address" if "@" in u and "://" not in u else "URL" for u in sorted(missing))
+    missing = sorted(Counter(urls(source)) - Counter(urls(translation)))
     return [
-        f"{kind} {u} is missing or changed" for kind, u in zip(kinds, sorted(missing), strict=True)
+        f"{'e-mail address' if '@' in u and '://' not in u else 'URL'} {u} is missing or changed"
+        for u in missing
     ]
 
 
@@ -114,11 +109,16 @@ def whitespace_messages(source: str, translation: str) -> list[str]:
     return out
 
 
+def _doubled_words(text: str) -> list[str]:
+    """Words written twice in a row; a repeated number ("1 1") is data, not a slip."""
+    found = (m.group(1) for m in _WORD_RE.finditer(plain_text(text)))
+    return [word for word in found if not word.isdigit()]
+
+
 def doubled_word_messages(source: str, translation: str) -> list[str]:
     """Repeated words ("the the"), beyond the repetitions the source has ("very very")."""
-    doubled = [m.group(1) for m in _WORD_RE.finditer(plain_text(translation))]
-    doubled = [w for w in doubled if not w.isdigit()]
-    if len(doubled) <= len(_WORD_RE.findall(plain_text(source))):
+    doubled = _doubled_words(translation)
+    if len(doubled) <= len(_doubled_words(source)):
         return []
     return [f"word {word!r} is doubled" for word in doubled]
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from pipeline import checks
-from pipeline.checks import Finding
+from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.document import Document
 
-ERROR = "error"
 SYNTAX = "syntax"
 
 

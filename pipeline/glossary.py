@@ -10,8 +10,9 @@ in afterwards; `postlingo check` uses `missing_terms` to flag reviewed entries.
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ _HEADERS = {("source", "locale", "target"), ("source term", "locale", "target te
 
 @dataclass(frozen=True)
 class Term:
+    """One row; its line lets a check point the reviewer at the rule it applies."""
+
     source: str
     locale: str  # a configured locale code, or "*"
     target: str  # empty: keep the source term as is
@@ -59,8 +62,9 @@ class Glossary:
         for term in self.terms:
             if term.locale == ANY_LOCALE:
                 chosen.setdefault(term.source.casefold(), term)
+        wanted = _locale_key(locale)
         for term in self.terms:
-            if term.locale == locale:
+            if _locale_key(term.locale) == wanted:
                 chosen[term.source.casefold()] = term
         return tuple(sorted(chosen.values(), key=lambda t: (-len(t.source), t.source)))
 
@@ -78,6 +82,11 @@ class Glossary:
         return missing
 
 
+def _locale_key(locale: str) -> str:
+    """pt_BR, pt-BR and pt-br name one locale: a row must not be skipped for its spelling."""
+    return locales.gettext_code(locale).casefold()
+
+
 def _pattern(term: str) -> re.Pattern[str]:
     """Whole-word at Latin edges only: Korean particles attach to nouns ("안면거상은")."""
     body = r"\s+".join(re.escape(part) for part in term.split())
@@ -87,6 +96,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 def find_terms(text: str, terms: Sequence[Term]) -> list[Match]:
+    """Occurrences of terms given longest first (as for_locale orders them), never overlapping."""
     taken: list[Match] = []
     for term in terms:  # longest first: earlier terms claim their spans
         for m in _pattern(term.source).finditer(text):
@@ -95,17 +105,24 @@ def find_terms(text: str, terms: Sequence[Term]) -> list[Match]:
     return sorted(taken, key=lambda m: m.start)
 
 
+def _rows(text: str, path: str | Path | None) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows with the line each starts on: a quoted cell may span lines."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    start = 1
+    try:
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise PostlingoError(f"malformed CSV: {exc}", path, start) from exc
+
+
 def parse(text: str, path: str | Path | None = None) -> Glossary:
     """Read glossary CSV text; any malformed row is an error naming its line."""
     terms: list[Term] = []
     seen: dict[tuple[str, str], Term] = {}
-    lines = text.splitlines()
-    try:
-        rows = list(csv.reader(lines, strict=True))
-    except csv.Error as exc:
-        raise PostlingoError(f"malformed CSV: {exc}", path) from exc
     first = True  # a header may be the first row that is not a comment
-    for number, row in enumerate(rows, start=1):
+    for number, row in _rows(text, path):
         cells = [cell.strip() for cell in row]
         if not any(cells) or cells[0].startswith("#"):
             continue
@@ -126,7 +143,7 @@ def parse(text: str, path: str | Path | None = None) -> Glossary:
                 locales.validate(locale)
             except PostlingoError as exc:
                 raise PostlingoError(f"unknown locale {locale!r}", path, number) from exc
-        key = (source.casefold(), locale)
+        key = (source.casefold(), _locale_key(locale))
         if key in seen and seen[key].target != target:
             raise PostlingoError(
                 f"{source!r} for {locale} is already defined on line {seen[key].line}",

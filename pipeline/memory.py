@@ -48,6 +48,7 @@ class MTCache:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
+            db: sqlite3.Connection | None = None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -55,6 +56,8 @@ class MTCache:
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute(_SCHEMA)
             except (sqlite3.Error, OSError) as exc:
+                if db is not None:
+                    db.close()
                 raise PostlingoError(f"cannot open the MT cache: {exc}", self.path) from exc
             self._db = db
         return self._db
@@ -79,6 +82,7 @@ class MTCache:
         return found
 
     def put_many(self, key: ModelKey, outputs: Mapping[str, str]) -> None:
+        """One transaction: a run killed halfway leaves the cache as it was or complete."""
         if not outputs:
             return
         rows = [(key.package, key.version, key.beam, s, t) for s, t in outputs.items()]
@@ -91,7 +95,11 @@ class MTCache:
             raise PostlingoError(f"cannot write the MT cache: {exc}", self.path) from exc
 
     def count(self) -> int:
-        return self._connect().execute("SELECT count(*) FROM mt").fetchone()[0]
+        """How many outputs are cached, over every package and version."""
+        try:
+            return int(self._connect().execute("SELECT count(*) FROM mt").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise PostlingoError(f"cannot read the MT cache: {exc}", self.path) from exc
 
     def close(self) -> None:
         if self._db is not None:

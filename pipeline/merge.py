@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import polib
 
-from pipeline import locales
+from pipeline import locales, po_format
 from pipeline.document import plain_text
 
 MIN_SIMILARITY = 0.6
@@ -60,7 +60,11 @@ def _key(entry: polib.POEntry) -> Key:
 def merged_header(
     template: dict[str, str], existing: dict[str, str], locale: str
 ) -> dict[str, str]:
-    """Reviewer fields (Last-Translator, Language-Team, PO-Revision-Date...) stay as they are."""
+    """The reviewer's fields (Last-Translator, Language-Team...) stay as they are.
+
+    Source and format fields are the template's and Language and Plural-Forms
+    the locale's, since a reviewer's tool relies on them being right.
+    """
     fields = dict(existing)
     for name in _TEMPLATE_FIELDS:
         if name in template:
@@ -145,14 +149,14 @@ def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) ->
     for order, entry in enumerate(old):
         if not entry.obsolete and _key(entry) in wanted:
             anchor = _key(entry)
-        if id(entry) in used or not (entry.msgstr or any(entry.msgstr_plural.values())):
+        if id(entry) in used or not po_format.has_msgstr(entry):
             continue
         if entry.obsolete and _key(entry) in obsolete and obsolete[_key(entry)] is not entry:
             continue
         gap = None if entry.obsolete else anchor
         candidates.append(_Candidate(entry, gap, order, plain_text(entry.msgid)))
 
-    pairs = []
+    pairs: list[tuple[bool, float, int, int, _Candidate]] = []
     for slot, (index, gap) in enumerate(unmatched):
         text = plain_text(new_entries[index].msgid)
         for c in candidates:
@@ -171,9 +175,7 @@ def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) ->
         _carry(entry, c.entry)
         if "fuzzy" not in entry.flags:
             entry.flags.insert(0, "fuzzy")
-            entry.previous_msgid = c.entry.msgid
-            entry.previous_msgctxt = c.entry.msgctxt
-        elif not entry.previous_msgid:
+        if not entry.previous_msgid:  # an already fuzzy one keeps its earliest source
             entry.previous_msgid = c.entry.msgid
             entry.previous_msgctxt = c.entry.msgctxt
         if entry.previous_msgid == entry.msgid:  # back to what it was translated from
@@ -197,7 +199,7 @@ def _obsoleted(old: polib.POFile, wanted: set[Key]) -> list[polib.POEntry]:
         key = _key(entry)
         if key in wanted or key in seen:
             continue
-        if not (entry.msgstr or any(entry.msgstr_plural.values())):
+        if not po_format.has_msgstr(entry):
             continue
         seen.add(key)
         gone = copy.deepcopy(entry)

@@ -11,6 +11,7 @@ ctranslate2, so listing stays cheap enough for `auto` engine selection.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -28,9 +29,7 @@ from pipeline.errors import PostlingoError
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 TOKENIZERS = ("sentencepiece.model", "bpe.model")
 PIVOT = "en"
-# Argos codes that are not plain ISO 639 languages.
-_ARGOS_CODES = {"zh-Hans": "zh", "zh-Hant": "zt", "zh-TW": "zt", "pt-BR": "pb"}
-_EXTRA_LANGUAGES = {"zt", "pb"}
+_EXTRA_LANGUAGES = {"zt", "pb"}  # Argos codes that are not ISO 639: Traditional Chinese, pt-BR
 
 
 @dataclass(frozen=True)
@@ -54,11 +53,27 @@ class ArgosPackage:
 
 
 def argos_code(locale: str) -> str:
-    """A configured locale as Argos names its language: zh-Hans → zh, ko → ko."""
-    return _ARGOS_CODES.get(locale.replace("_", "-"), locales.language(locale))
+    """A configured locale as Argos names its language: zh-Hans → zh, ko → ko.
+
+    Babel's script and region decide Chinese: zh-TW, zh-HK and zh-Hant-TW are
+    written in Traditional characters, which Argos calls zt; pt-BR is pb.
+    """
+    language = locales.language(locale)
+    if language not in ("zh", "pt"):
+        return language
+    try:
+        parsed = locales.babel_locale(locale)
+    except PostlingoError:  # not a locale Babel knows: left as given
+        return language
+    if language == "zh" and parsed.script == "Hant":
+        return "zt"
+    if language == "pt" and parsed.territory == "BR":
+        return "pb"
+    return language
 
 
 def known_language(code: str) -> bool:
+    """Whether an Argos code names a language, so a typo is refused before any download."""
     if code in _EXTRA_LANGUAGES:
         return True
     try:
@@ -136,7 +151,12 @@ def installed(directory: Path) -> tuple[list[ArgosPackage], list[PostlingoError]
     skipped: list[PostlingoError] = []
     if not directory.is_dir():
         return packages, skipped
-    for folder in sorted(directory.iterdir()):
+    try:
+        folders = sorted(directory.iterdir())
+    except OSError as exc:
+        skipped.append(PostlingoError(f"cannot read: {exc.strerror or exc}", directory))
+        return packages, skipped
+    for folder in folders:
         if not folder.is_dir() or folder.name.startswith("."):
             continue
         try:
@@ -179,6 +199,22 @@ def missing_hint(packages: list[ArgosPackage], source: str, target: str) -> str:
 # --- install -----------------------------------------------------------------
 
 
+def _scratch(directory: Path, prefix: str, folder: bool = False) -> Path:
+    """A new hidden file or folder beside the packages.
+
+    Beside them, renames stay on one disk; hidden, listings skip it.
+    """
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        if folder:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=directory))
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".argosmodel", dir=directory)
+        os.close(fd)
+        return Path(name)
+    except OSError as exc:
+        raise PostlingoError(f"cannot write: {exc.strerror or exc}", directory) from exc
+
+
 def validate_archive(archive: Path) -> tuple[str, dict[str, str]]:
     """Check an .argosmodel before anything is written: returns its folder and metadata."""
     if not archive.is_file():
@@ -218,11 +254,7 @@ def install_archive(archive: Path, directory: Path) -> ArgosPackage:
     An older package for the same pair is replaced, so the pair has one version.
     """
     top, _ = validate_archive(archive)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=directory))
-    except OSError as exc:
-        raise PostlingoError(f"cannot write: {exc.strerror or exc}", directory) from exc
+    staging = _scratch(directory, ".installing-", folder=True)
     try:
         with zipfile.ZipFile(archive) as zf:
             zf.extractall(staging)
@@ -251,14 +283,15 @@ def install_archive(archive: Path, directory: Path) -> ArgosPackage:
 
 
 def remove(directory: Path, source: str, target: str) -> list[ArgosPackage]:
+    """Remove every version of a pair: renamed away first, so no half-deleted package loads."""
     packages, _ = installed(directory)
     gone = [p for p in packages if (p.source, p.target) == (source, target)]
     if not gone:
         raise PostlingoError(f"no Argos package for {source}→{target} installed", directory)
     for package in gone:
+        grave = _scratch(directory, ".removing-", folder=True)
         try:
-            grave = directory / f".removing-{package.path.name}"
-            os.replace(package.path, grave)
+            os.replace(package.path, grave / package.path.name)
             shutil.rmtree(grave)
         except OSError as exc:
             raise PostlingoError(f"cannot remove: {exc.strerror or exc}", package.path) from exc
@@ -281,6 +314,8 @@ def _fetch(url: str, timeout: float) -> bytes:
             return response.read()
     except urllib.error.HTTPError as exc:
         raise PostlingoError(f"download failed: HTTP {exc.code} for {url}") from exc
+    except http.client.HTTPException as exc:  # e.g. the connection dropped mid-download
+        raise PostlingoError(f"download failed: {url} broke off ({exc!r})") from exc
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise PostlingoError(
@@ -290,6 +325,7 @@ def _fetch(url: str, timeout: float) -> bytes:
 
 
 def fetch_index(url: str, timeout: float = 10) -> list[dict[str, object]]:
+    """The index's entries; anything that is not an object is skipped."""
     raw = _fetch(url, timeout)
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -318,19 +354,23 @@ def install_from_index(
     links = [link for link in entry["links"] if isinstance(link, str)]  # type: ignore[union-attr]
     if not links:
         raise PostlingoError(f"the index entry for {source}→{target} has no download link")
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".download-", suffix=".argosmodel", dir=directory)
-    os.close(fd)
-    download = Path(name)
+    download = _scratch(directory, ".download-")
     try:
         error: PostlingoError | None = None
         for link in links:
             try:
-                download.write_bytes(_fetch(link, timeout))
+                data = _fetch(link, timeout)
             except PostlingoError as exc:
                 error = exc
                 continue
-            return install_archive(download, directory)
+            try:
+                download.write_bytes(data)
+            except OSError as exc:
+                raise PostlingoError(f"cannot write: {exc.strerror or exc}", download) from exc
+            try:
+                return install_archive(download, directory)
+            except PostlingoError as exc:  # name the link: the download is deleted below
+                raise PostlingoError(f"{exc.message} (downloaded from {link})") from exc
         raise error or PostlingoError("download failed")
     finally:
         download.unlink(missing_ok=True)

@@ -114,7 +114,7 @@ def _class(ch: str) -> str:
     if 0x1F1E6 <= cp <= 0x1F1FF:
         return "RI"
     category = unicodedata.category(ch)
-    if category in ("Mn", "Mc", "Me") or (category == "Cc"):
+    if category in ("Mn", "Mc", "Me", "Cc"):
         return "CM"
     if category == "Zs":
         return "BA"
@@ -334,11 +334,12 @@ def render(po: polib.POFile, wrap_width: int) -> str:
     page_width = wrap_width if wrap_width > 0 else NO_WRAP
     blocks = [header_lines(po, page_width)]
     blocks += [entry_lines(e, page_width) for e in po if not e.obsolete]
-    blocks += [entry_lines(e, page_width) for e in po if e.obsolete and _has_msgstr(e)]
+    blocks += [entry_lines(e, page_width) for e in po if e.obsolete and has_msgstr(e)]
     return "\n\n".join("\n".join(block) for block in blocks) + "\n"
 
 
-def _has_msgstr(entry: polib.POEntry) -> bool:
+def has_msgstr(entry: polib.POEntry) -> bool:
+    """Translated in any form: gettext drops obsolete entries that are not."""
     if entry.msgid_plural:
         return any(entry.msgstr_plural.values())
     return bool(entry.msgstr)

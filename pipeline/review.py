@@ -14,10 +14,11 @@ from pathlib import Path
 
 import polib
 
-from pipeline import checks, locales
+from pipeline import catalog, checks, locales, project, site
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
+from pipeline.files import read_text
 
 REVIEW_DIR = "_review"
 TEMPLATE = "review.html"
@@ -38,8 +39,9 @@ class Item:
 
     @property
     def worst(self) -> str:
+        """The article's CSS class: the gravest finding, or plain review."""
         levels = {f.severity for f in self.findings}
-        return "error" if "error" in levels else "warning" if levels else "review"
+        return checks.ERROR if checks.ERROR in levels else checks.WARNING if levels else "review"
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def post_items(
         own = by_msgid.get(entry.msgid, [])
         if not needs_review(entry, own):
             continue
-        line = lines.get(entry.linenum, entry.linenum)
+        line = checks.line_of(entry, lines)
         items.append(
             Item(
                 where=f"{path}:{line}",
@@ -107,13 +109,8 @@ def page(locale: str, posts: Sequence[Post]) -> Page:
 
 
 def render(config: Config, review: Page) -> str:
-    from pipeline.site import environment
-
-    env = environment(config)
-    try:
-        return env.get_template(TEMPLATE).render(page=review)
-    except Exception as exc:  # jinja2 errors in a project's overriding template
-        raise PostlingoError(f"review template error: {exc}", config.root / TEMPLATE) from exc
+    """With the site's environment, so a project can override review.html like any page."""
+    return site._render(site.environment(config), TEMPLATE, page=review)
 
 
 def pages(
@@ -123,9 +120,6 @@ def pages(
     only: Sequence[str] = (),
 ) -> dict[Path, str]:
     """site/_review/<locale>.html for every target (or the chosen ones)."""
-    from pipeline import catalog, project
-    from pipeline.files import read_text
-
     project.check_targets(config, only)
     by_path: dict[str, list[checks.Finding]] = {}
     for f in findings:
@@ -143,7 +137,8 @@ def pages(
                 posts.append(Post(doc.slug, rel, doc.lang, (), tuple(own)))
                 continue
             try:
-                text, po = read_text(file), catalog.load(file)
+                text = read_text(file)
+                po = catalog.parse(text, file)
             except PostlingoError:
                 posts.append(Post(doc.slug, rel, doc.lang, (), tuple(own)))
                 continue

@@ -17,6 +17,7 @@ import re
 from dataclasses import replace
 
 from pipeline.document import TAG_RE, Block, Document, Segment, renumber, tags, with_segments
+from pipeline.sources.language import is_hangul
 
 # Punctuation that ends a sentence, then what may close around it (quotes,
 # brackets, closing or void placeholder tags), then the whitespace we cut in.
@@ -130,10 +131,10 @@ def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
     word = words[-1].lstrip("\"'“‘«([{「『《〈") if words else ""
     core = word.rstrip(_CLOSERS)
     last = core[-1:] if core else ""
-    korean = _is_hangul(last)
+    korean = is_hangul(last)
     nxt = after[0]
 
-    if _is_hangul(nxt) and any(q in close for q in _QUOTES) and after.startswith(_KO_QUOTATIVE):
+    if is_hangul(nxt) and any(q in close for q in _QUOTES) and after.startswith(_KO_QUOTATIVE):
         return False
     if nxt.islower() and not korean:
         return False  # "Huh?” and left", "etc. and", "smile… and"
@@ -167,12 +168,6 @@ def _period_ends(word: str, after: str, words: list[str]) -> bool:
         opener = re.match(r"[A-Za-z]+", after)
         return bool(opener) and opener.group(0) in _STARTERS and not _INITIAL_RE.match(after)
     return True
-
-
-def _is_hangul(ch: str) -> bool:
-    return bool(ch) and (
-        "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
-    )
 
 
 # --- spans that may not be cut ----------------------------------------------

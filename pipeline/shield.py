@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pipeline.document import EMAIL_RE, TAG_RE, URL_RE
 from pipeline.glossary import Term, find_terms
 
+_TOKEN = re.compile(r"\[\s*(\d+)\s*\]")  # how models give our tokens back: "[ 1 ]" too
 # Order matters only for ties: the earliest, then the longest match wins.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tag", TAG_RE),
@@ -28,9 +29,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\{\{[^{}\n]*\}\}|\{[\w.:!-]*\}|%(?:\d+\$)?[-+#0]*\d*[sdifxXeEgG]"),
     ),
     ("placeholder", re.compile(r"\w*_\w*(?:[.:/-]\w+)*")),
-    ("marker", re.compile(r"\[\s*\d+\s*\]")),
+    ("marker", _TOKEN),
 )
-_TOKEN = re.compile(r"\[\s*(\d+)\s*\]")
 
 
 @dataclass(frozen=True)
@@ -79,22 +79,26 @@ def shield(text: str, terms: Sequence[Term] = ()) -> Shielded:
 
 
 def restore(output: str, shielded: Shielded) -> tuple[str, tuple[str, ...]]:
-    """Put the shielded pieces back into the model's output; notes say what went wrong."""
-    counts: Counter[int] = Counter()
+    """Put the shielded pieces back into the model's output; notes say what went wrong.
+
+    The model's spacing is tidied before the pieces go back, so that each piece
+    ({{ user  name }}, a glossary target) returns exactly as it was.
+    """
+    spans = shielded.spans
     notes: list[str] = []
 
-    def put_back(m: re.Match[str]) -> str:
-        number = int(m.group(1))
-        if not 1 <= number <= len(shielded.spans):
-            notes.append(f"model invented a placeholder {m.group(0)}; removed")
-            return ""
-        counts[number] += 1
-        return shielded.spans[number - 1].replacement
+    def drop_invented(m: re.Match[str]) -> str:
+        if 1 <= int(m.group(1)) <= len(spans):
+            return m.group(0)
+        notes.append(f"model invented a placeholder {m.group(0)}; removed")
+        return ""
 
-    text = _TOKEN.sub(put_back, output)
-    for number, span in enumerate(shielded.spans, start=1):
+    tidy = re.sub(r"[ \t]{2,}", " ", _TOKEN.sub(drop_invented, output)).strip()
+    counts = Counter(int(number) for number in _TOKEN.findall(tidy))
+    for number, span in enumerate(spans, start=1):
         if counts[number] == 0:
             notes.append(f"lost {span.label}")
         elif counts[number] > 1:
             notes.append(f"duplicated {span.label}")
-    return re.sub(r"[ \t]{2,}", " ", text).strip(), tuple(notes)
+    text = _TOKEN.sub(lambda m: spans[int(m.group(1)) - 1].replacement, tidy)
+    return text, tuple(notes)

@@ -22,7 +22,7 @@ from babel.core import get_global, parse_locale
 from markupsafe import Markup
 
 from pipeline import locales
-from pipeline.article import Article, bcp47, localize
+from pipeline.article import Article, bcp47, inline_images, localize
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
@@ -140,13 +140,18 @@ def asset_path(doc: Document, src: str, source_dir: str) -> str | None:
 
 
 def assets(docs: Sequence[Document], config: Config) -> dict[str, str]:
-    """Site-relative path → project-relative source path of every image to copy."""
+    """Site-relative path → project-relative source path of every image to copy.
+
+    Images inside a sentence count too: their markup is rebased like a figure's.
+    """
     found: dict[str, str] = {}
     for doc in docs:
         for block in doc.blocks:
-            path = asset_path(doc, block.src, config.source_dir) if block.src else None
-            if path is not None:
-                found[path] = posixpath.join(config.source_dir.strip("/") or ".", path)
+            inline = [*block.placeholders, *(p for s in block.segments for p in s.placeholders)]
+            for src in {block.src, *inline_images(inline)} - {""}:
+                path = asset_path(doc, src, config.source_dir)
+                if path is not None:
+                    found[path] = posixpath.join(config.source_dir.strip("/") or ".", path)
     return dict(sorted(found.items()))
 
 

@@ -203,16 +203,21 @@ def _postlingo(root: Path, *args: str) -> tuple[int, str]:
     return result.exit_code or 0, result.output
 
 
+def _post_project(root: Path, targets: str) -> None:
+    """The sample post, with models to come in models/."""
+    (root / "source").mkdir()
+    (root / "source" / "mini-facelift.md").write_text(POST, encoding="utf-8")
+    (root / "postlingo.toml").write_text(
+        f'targets = [{targets}]\nmodels_dir = "models"\n', encoding="utf-8"
+    )
+
+
 def test_install_then_translate_fills_catalogs(
     tmp_path: Path, argos_archives: dict[tuple[str, str], Path]
 ):
-    (tmp_path / "source").mkdir()
-    (tmp_path / "source" / "mini-facelift.md").write_text(POST, encoding="utf-8")
+    _post_project(tmp_path, '"ko", "ja"')
     (tmp_path / "glossary.csv").write_text(
         "SMAS,*,\nmini facelift,ko,미니 안면거상\n", encoding="utf-8"
-    )
-    (tmp_path / "postlingo.toml").write_text(
-        'targets = ["ko", "ja"]\nmodels_dir = "models"\n', encoding="utf-8"
     )
     code, _ = _postlingo(tmp_path, "translate", "--engine", "argos")
     assert code == 2 and not (tmp_path / "locales" / "ko").exists()  # nothing installed yet
@@ -236,11 +241,7 @@ def test_a_real_model_replaces_pseudo_previews_but_never_reviewed_work(
 ):
     import polib
 
-    (tmp_path / "source").mkdir()
-    (tmp_path / "source" / "mini-facelift.md").write_text(POST, encoding="utf-8")
-    (tmp_path / "postlingo.toml").write_text(
-        'targets = ["ko"]\nmodels_dir = "models"\n', encoding="utf-8"
-    )
+    _post_project(tmp_path, '"ko"')
     assert _postlingo(tmp_path, "translate")[0] == 0  # no model yet: pseudo previews
     path = tmp_path / "locales" / "ko" / "mini-facelift.po"
     po = polib.pofile(str(path))

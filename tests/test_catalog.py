@@ -203,6 +203,18 @@ def test_fill_marks_fuzzy_and_rewrites_only_its_own_comment_lines() -> None:
     assert catalog.fill_from_memory(po, {"Bye.": ("다른", "x")}) == 0
 
 
+def test_fill_keeps_the_blank_lines_of_a_reviewers_comment() -> None:
+    po = catalog.merge(catalog_of("Hi."), None, "ko")
+    hi = entry(po, "Hi.")
+    hi.tcomment = "Ask Jin first.\n\nShe knows the clinic's tone.\nmachine: old 0.1"
+    assert catalog.fill(po, {"Hi.": MachineTranslation("안녕.", "argos")}) == 1
+    assert hi.tcomment == "Ask Jin first.\n\nShe knows the clinic's tone.\nmachine: argos"
+    assert catalog.clear_pseudo(po) == 0 and catalog.fill(po, {}) == 0
+    text = catalog.dump(po, 79)
+    assert "# Ask Jin first.\n#\n# She knows" in text
+    assert catalog.parse(text, Path("p.po"))[0].tcomment == hi.tcomment
+
+
 # --- stats and publishing -------------------------------------------------------
 
 
@@ -254,6 +266,11 @@ def test_parse_error_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(PostlingoError) as err:
         catalog.parse('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', Path("p.po"))
     assert err.value.line == 4 and "duplicate" in err.value.message
+    # Two files run together: the second header would otherwise become an entry.
+    twice = 'msgid ""\nmsgstr "Language: ko\\n"\n\nmsgid ""\nmsgstr "Language: ja\\n"\n'
+    with pytest.raises(PostlingoError) as err:
+        catalog.parse(twice, Path("p.po"))
+    assert err.value.path == "p.po" and "more than one header" in err.value.message
     path = tmp_path / "latin1.po"
     path.write_bytes(b'msgid "caf\xe9"\nmsgstr ""\n')
     with pytest.raises(PostlingoError) as err:

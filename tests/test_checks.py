@@ -228,6 +228,20 @@ def test_msgstr_lines_point_at_the_msgstr_of_each_entry(tmp_path: Path):
     assert [lines[e.linenum] for e in po if not e.obsolete] == [9, 12]
 
 
+def test_findings_in_a_catalog_without_a_header_point_at_each_msgstr():
+    text = 'msgid "Read <1>this</1>."\nmsgstr "읽기."\n\nmsgid "Bye 2."\nmsgstr "안녕."\n'
+    item = checks.CatalogFile("a.po", "ko", text, catalog.parse(text, Path("a.po")), None)
+    found = {(f.check, f.line) for f in checks.check_catalog(item, Config())}
+    assert {("tags", 2), ("numbers", 5)} <= found
+
+
+def test_repeated_numbers_in_the_source_do_not_excuse_a_doubled_word():
+    assert checks_text.doubled_word_messages("Press 1 1 to confirm.", "1 1 을 눌러 확인 확인.") == [
+        "word '확인' is doubled"
+    ]
+    assert checks_text.doubled_word_messages("It is very very safe.", "아주 아주 안전합니다.") == []
+
+
 @given(st.text(), st.text())
 def test_text_checks_never_raise(msgid, msgstr):
     entry = polib.POEntry(msgid=msgid, msgstr=msgstr)

@@ -101,3 +101,24 @@ def test_matches_never_overlap(text: str):
 def test_header_may_follow_a_comment():
     glossary = parse("# the clinic's terms\nsource,locale,target\nSMAS,*,\n")
     assert [t.source for t in glossary.terms] == ["SMAS"]
+
+
+def test_a_row_matches_its_locale_however_it_is_spelled():
+    glossary = parse("SMAS,pt_BR,X\nlift,ZH-hant,拉提\n")
+    assert [t.target for t in glossary.for_locale("pt-BR")] == ["X"]
+    assert [t.target for t in glossary.for_locale("zh-Hant")] == ["拉提"]
+    with pytest.raises(PostlingoError, match="already defined on line 1"):
+        parse("SMAS,pt_BR,X\nSMAS,pt-BR,Y\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('"mini\nfacelift",ko,x\nSMAS,xx-nope,\n', 3),  # a quoted cell may span lines
+        ('SMAS,*,\n"Dr. Kim,ko,김 원장\nfacelift,ko,안면거상\n', 2),  # a quote never closed
+    ],
+)
+def test_error_lines_count_lines_not_rows(text: str, line: int):
+    with pytest.raises(PostlingoError) as info:
+        parse(text, "glossary.csv")
+    assert info.value.line == line

@@ -204,3 +204,86 @@ def test_offline_fails_fast_with_one_clear_line(tmp_path: Path):
     code, _, err = _cli(tmp_path, "install", "en", "ko", "--index", f"http://127.0.0.1:{port}/")
     assert time.monotonic() - started < 5
     assert code == 2 and "cannot reach" in err and "offline?" in err and "\n" not in err.strip()
+
+
+def test_traditional_chinese_locales_get_the_traditional_model():
+    assert [models.argos_code(c) for c in ("zh-TW", "zh-HK", "zh-Hant-TW", "zh_Hant")] == ["zt"] * 4
+    assert [models.argos_code(c) for c in ("zh", "zh-CN", "zh-Hans-SG")] == ["zh"] * 3
+    assert [models.argos_code(c) for c in ("pt-BR", "pt_BR", "pt", "pt-PT")] == [
+        "pb",
+        "pb",
+        "pt",
+        "pt",
+    ]
+    assert [models.argos_code(c) for c in ("zt", "pb")] == ["zt", "pb"]  # already Argos codes
+
+
+def test_an_unreadable_packages_folder_is_reported_not_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    def denied(self: Path) -> Iterator[Path]:
+        raise PermissionError(13, "Permission denied")
+
+    (tmp_path / "models").mkdir()
+    monkeypatch.setattr(Path, "iterdir", denied)
+    packages, skipped = models.installed(tmp_path / "models")
+    assert packages == [] and "Permission denied" in str(skipped[0])
+
+
+def test_remove_after_an_interrupted_removal(tmp_path: Path, argos_archives: Archives):
+    directory = tmp_path / "models"
+    package = models.install_archive(argos_archives[("en", "ko")], directory)
+    leftover = directory / f".removing-{package.path.name}"  # what a killed removal left
+    leftover.mkdir()
+    (leftover / "model.bin").write_bytes(b"x")
+    assert [p.label for p in models.remove(directory, "en", "ko")] == ["translate-en_ko 1.0"]
+    assert models.installed(directory) == ([], [])
+
+
+def _file_index(tmp_path: Path, link: str) -> str:
+    index = tmp_path / "index.json"
+    entry = {"from_code": "en", "to_code": "ko", "package_version": "1.0", "links": [link]}
+    index.write_text(json.dumps([entry]))
+    return index.as_uri()
+
+
+def test_download_into_a_folder_that_cannot_be_made(tmp_path: Path, argos_archives: Archives):
+    (tmp_path / "models").write_text("a file where the folder should be")
+    url = _file_index(tmp_path, argos_archives[("en", "ko")].as_uri())
+    code, _, err = _cli(tmp_path, "install", "en", "ko", "--index", url)
+    assert code == 2 and "cannot write" in err and str(tmp_path / "models") in err
+
+
+def test_a_bad_download_names_its_link(tmp_path: Path):
+    bad = tmp_path / "bad.argosmodel"
+    bad.write_text("not a zip")
+    code, _, err = _cli(
+        tmp_path, "install", "en", "ko", "--index", _file_index(tmp_path, bad.as_uri())
+    )
+    assert code == 2 and "not a zip archive" in err and bad.as_uri() in err
+    assert not any((tmp_path / "models").iterdir())
+
+
+def test_a_download_cut_short_is_one_clear_error(tmp_path: Path):
+    import socket
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(5)
+
+    def answer_short() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[{")
+
+    thread = threading.Thread(target=answer_short, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/index.json"
+    try:
+        code, _, err = _cli(tmp_path, "install", "en", "ko", "--index", url)
+    finally:
+        thread.join(5)
+        server.close()
+    assert code == 2 and "download failed" in err and url in err

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from pipeline import catalog, checks, project, review
 from pipeline.cli import cli
 from pipeline.config import load as load_config
+from pipeline.errors import PostlingoError
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "checks"
@@ -101,3 +102,15 @@ def test_items_cover_machine_untranslated_and_flagged_entries_only():
     assert (three.origin, three.previous) == ("memory (locales/ko/other.po)", "Tree.")
     assert four.findings == (flagged,) and four.worst == "warning"
     assert general == []
+
+
+def test_a_broken_review_template_override_is_named_with_its_line(tmp_path: Path):
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    invoke(tmp_path, "translate", "--engine", "pseudo")
+    override = tmp_path / "templates" / "review.html"
+    override.parent.mkdir()
+    override.write_text("<p>\n{% if %}\n", encoding="utf-8")
+    with pytest.raises(PostlingoError) as err:
+        CliRunner().invoke(cli, ["-C", str(tmp_path), "review"], catch_exceptions=False)
+    assert (err.value.path, err.value.line) == (str(override), 2)
+    assert "template error" in err.value.message

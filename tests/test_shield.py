@@ -60,6 +60,15 @@ def test_lost_duplicated_and_invented_tokens_are_reported():
     )
 
 
+def test_tidying_the_models_spacing_leaves_restored_pieces_untouched():
+    glossary = parse("Dr. Kim,ko,김  원장\n").for_locale("ko")
+    shielded = shield("Hello {{ user  name }}, ask Dr. Kim.", glossary)
+    assert restore("안녕  [1],   [2]에게 물어보세요.", shielded) == (
+        "안녕 {{ user  name }}, 김  원장에게 물어보세요.",
+        (),
+    )
+
+
 _PIECES = st.sampled_from(
     ["<1>", "</1>", "<2/>", "https://x.io/a_b", "a@b.co", "{n}", "snake_case", "[3]", "SMAS"]
 )

@@ -238,6 +238,19 @@ def test_relative_images_point_at_their_copy_in_the_site() -> None:
     assert assets([doc], Config()) == {"img/a b.png": "source/img/a b.png"}
 
 
+def test_an_image_inside_a_sentence_points_at_its_copy_in_the_site() -> None:
+    cat = Placeholder("img", '<img src="img/cat.png" alt="a cat">', void=True)
+    cdn = Placeholder("img", "<img src='https://cdn.example/c.png' alt=c>", void=True)
+    sentence = Segment("A <1/> and <2/> here.", (cat, cdn))
+    doc = Document("p", "source/p.md", "en", (block(PARAGRAPH, sentence),))
+    pages = site(Edition(doc, "en", {}), Edition(doc, "ko", {sentence.text: "<2/> 와 <1/>."}))
+    for locale in ("en", "ko"):
+        body = article(pages[f"{locale}/p.html"])
+        assert '<img src="../img/cat.png" alt="a cat">' in body
+        assert "<img src='https://cdn.example/c.png' alt=c>" in body
+    assert assets([doc], Config()) == {"img/cat.png": "source/img/cat.png"}
+
+
 def test_image_attributes_never_carry_script() -> None:
     doc = Document(
         "p",

@@ -303,6 +303,20 @@ def test_html_article_is_preferred_over_the_rest_of_the_body(tmp_path: Path) -> 
     assert body(post(tmp_path, "a.html", page)) == [(PARAGRAPH, EN)]
 
 
+def test_html_svg_and_math_are_dropped_and_an_icon_in_a_link_stays_valid_markup(
+    tmp_path: Path,
+) -> None:
+    page = (
+        f'<p>{EN} <a href="/share"><svg viewBox="0 0 1 1"><path d="M0"/></svg></a> '
+        "Then <math><mi>x</mi></math> <svg><title>icon</title></svg>go.</p>"
+    )
+    [paragraph] = post(tmp_path, "a.html", page).body()
+    assert paragraph.text == f"{EN} <1/> Then go."
+    assert paragraph.placeholders[0].open == (
+        '<a href="/share"><svg viewBox="0 0 1 1"><path d="M0"></path></svg></a>'
+    )
+
+
 def test_html_lang_attribute_declares_the_language(tmp_path: Path) -> None:
     doc = post(tmp_path, "a.html", f'<html lang="ko-KR"><p>{EN}</p></html>')
     assert doc.lang == "ko"
@@ -428,6 +442,8 @@ def test_non_utf8_is_reported_with_file_and_line(tmp_path: Path) -> None:
         ("title: Good\ndescription: [unclosed\n", 3),
         ("title: Good\n  bad: indent\n", 3),
         ("- a list\n- not a mapping\n", 2),
+        ("title: Good\ndate: 2024-02-30\n", 3),  # YAML reads it as a date; there is none
+        ("title: Good\ntags:\n  - 2024-13-01\n", 4),
     ],
 )
 def test_broken_front_matter_names_file_and_line(tmp_path: Path, front: str, line: int) -> None:

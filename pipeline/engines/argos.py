@@ -11,6 +11,7 @@ model is really needed, so `--help` and pseudo runs stay fast.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ def thread_counts(inter: int, intra: int, cores: int | None = None) -> tuple[int
 
 
 def device(config: Config) -> str:
+    """The config wins over ARGOS_DEVICE_TYPE, so one project behaves alike on every machine."""
     return config.mt.device or os.environ.get("ARGOS_DEVICE_TYPE") or "cpu"
 
 
@@ -89,35 +91,39 @@ class PackageModel:
         self.package = package
         self.config = config
         self._translator: Any = None
-        self._sp: Any = None
-        self._bpe: Any = None
+        self._tokenizer: Any = None
 
-    def encode(self, text: str) -> list[str]:
-        if self.package.tokenizer == "bpe.model":
-            if self._bpe is None:
+    @property
+    def uses_bpe(self) -> bool:
+        return self.package.tokenizer == "bpe.model"
+
+    def tokenizer(self) -> Any:
+        """The package's own tokenizer (SentencePiece or BPE), loaded on first use."""
+        if self._tokenizer is None:
+            path = self.package.path / self.package.tokenizer
+            if self.uses_bpe:
                 from argostranslate.tokenizer import BPETokenizer
 
-                path = self.package.path / "bpe.model"
-                self._bpe = BPETokenizer(path, self.package.source, self.package.target)
-            return list(self._bpe.encode(text))
-        return self._processor().encode(text, out_type=str)
+                self._tokenizer = BPETokenizer(path, self.package.source, self.package.target)
+            else:
+                import sentencepiece as spm
+
+                try:
+                    self._tokenizer = spm.SentencePieceProcessor(model_file=str(path))
+                except (OSError, RuntimeError) as exc:
+                    raise PostlingoError(f"cannot load the tokenizer: {exc}", path) from exc
+        return self._tokenizer
+
+    def encode(self, text: str) -> list[str]:
+        if self.uses_bpe:
+            return list(self.tokenizer().encode(text))
+        return list(self.tokenizer().encode(text, out_type=str))
 
     def decode(self, tokens: list[str]) -> str:
         # Not argostranslate's decode: it turns every "_" into a space.
-        if self.package.tokenizer == "bpe.model":
-            return str(self._bpe.decode(tokens))
-        return str(self._processor().decode_pieces(tokens))
-
-    def _processor(self) -> Any:
-        if self._sp is None:
-            import sentencepiece as spm
-
-            path = self.package.path / "sentencepiece.model"
-            try:
-                self._sp = spm.SentencePieceProcessor(model_file=str(path))
-            except (OSError, RuntimeError) as exc:
-                raise PostlingoError(f"cannot load the tokenizer: {exc}", path) from exc
-        return self._sp
+        if self.uses_bpe:
+            return str(self.tokenizer().decode(tokens))
+        return str(self.tokenizer().decode_pieces(tokens))
 
     def translator(self) -> Any:
         if self._translator is None:
@@ -145,8 +151,6 @@ class PackageModel:
 
     def run(self, texts: Sequence[str], stats: Stats) -> list[str]:
         """Translate texts by length bucket in token-budget sub-batches, decoded in parallel."""
-        import time
-
         started = time.perf_counter()
         tokens = [self.encode(t) for t in texts]
         # One call per length bucket; CTranslate2 sorts each by length and cuts it
@@ -154,29 +158,28 @@ class PackageModel:
         buckets: dict[int, list[int]] = {}
         for i in sorted(range(len(texts)), key=lambda i: len(tokens[i])):
             buckets.setdefault(decoding_bound(len(tokens[i])), []).append(i)
-        batches = [buckets[bound] for bound in sorted(buckets)]
+        batches = sorted(buckets.items())
         prefix = self.encode_prefix()
         translator = self.translator()
-        pending = []
-        for batch in batches:
-            source = [tokens[i] for i in batch]
-            pending.append(
-                translator.translate_batch(
-                    source,
-                    target_prefix=[prefix] * len(source) if prefix else None,
-                    beam_size=self.config.mt.beam_size,
-                    length_penalty=LENGTH_PENALTY,
-                    replace_unknowns=True,
-                    max_batch_size=max(1, self.config.mt.batch_tokens),
-                    batch_type="tokens",
-                    max_decoding_length=decoding_bound(len(source[-1])),
-                    asynchronous=True,
-                )
-            )
-            stats.model_calls += 1
         outputs: list[str] = [""] * len(texts)
         try:
-            for batch, results in zip(batches, pending, strict=True):
+            pending = []
+            for bound, batch in batches:
+                pending.append(
+                    translator.translate_batch(
+                        [tokens[i] for i in batch],
+                        target_prefix=[prefix] * len(batch) if prefix else None,
+                        beam_size=self.config.mt.beam_size,
+                        length_penalty=LENGTH_PENALTY,
+                        replace_unknowns=True,
+                        max_batch_size=max(1, self.config.mt.batch_tokens),
+                        batch_type="tokens",
+                        max_decoding_length=bound,
+                        asynchronous=True,
+                    )
+                )
+                stats.model_calls += 1
+            for (_, batch), results in zip(batches, pending, strict=True):
                 for i, result in zip(batch, results, strict=True):
                     hypothesis = list(result.result().hypotheses[0])
                     if prefix and hypothesis[: len(prefix)] == prefix:
@@ -191,6 +194,10 @@ class PackageModel:
         return outputs
 
     def encode_prefix(self) -> list[str]:
+        """The forced first target tokens of a multilingual package.
+
+        A "__ko__"-style language token is one vocabulary entry, which the tokenizer would split.
+        """
         prefix = self.package.target_prefix
         if not prefix:
             return []
@@ -214,6 +221,7 @@ class ArgosEngine:
 
     @property
     def model_calls(self) -> int:
+        """CTranslate2 calls so far: zero on a re-run that the cache answers in full."""
         return self.stats.model_calls
 
     @property
@@ -229,12 +237,14 @@ class ArgosEngine:
         return self._glossary
 
     def route(self, source: str, target: str) -> list[models.ArgosPackage] | None:
+        """Locales as configured; Argos names some differently (zh-Hant → zt)."""
         return models.route(self.packages, models.argos_code(source), models.argos_code(target))
 
     def supports(self, source: str, target: str) -> bool:
         return self.route(source, target) is not None
 
     def require(self, source: str, target: str) -> list[models.ArgosPackage]:
+        """The route, or the error that tells the user which packages to install."""
         chain = self.route(source, target)
         if chain is None:
             src, tgt = models.argos_code(source), models.argos_code(target)
@@ -246,6 +256,7 @@ class ArgosEngine:
         return f"{NAME} {names} (beam {self.config.mt.beam_size})"
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
+        """All texts of a pair in one pass, so each distinct text meets each model once."""
         chain = self.require(source, target)
         unique = list(dict.fromkeys(texts))
         terms = self.glossary.for_locale(target)

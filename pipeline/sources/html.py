@@ -48,6 +48,7 @@ from pipeline.sources.inline import (
     InlineText,
     collapse,
     element_names,
+    plain_block,
     start_tag,
 )
 
@@ -86,7 +87,13 @@ def parse_tree(text: str) -> tuple[ET.Element, dict[ET.Element, int]]:
     parser = html5lib.HTMLParser(tree=_LineTreeBuilder, namespaceHTMLElements=False)
     builder: _LineTreeBuilder = parser.tree
     builder.position = lambda: parser.tokenizer.stream.position()[0]
-    return parser.parse(text), builder.lines
+    root = parser.parse(text)
+    for element in root.iter():
+        # Foreign content (svg, math) comes back as "{namespace}name": plain names
+        # let SKIPPED drop it and keep the markup of an icon inside a link valid.
+        if isinstance(element.tag, str) and element.tag.startswith("{"):
+            element.tag = element.tag.rpartition("}")[2]
+    return root, builder.lines
 
 
 def outer_html(element: ET.Element) -> str:
@@ -306,20 +313,8 @@ class _Walker:
 
 def image_block(img: ET.Element, line: int) -> Block:
     """An image standing alone: its alt text is what gets translated."""
-    alt = InlineText()
-    alt.text(img.get("alt", ""))
-    text, placeholders = alt.build()
     attrs = tuple((k, v) for k, v in img.attrib.items() if k not in ("src", "alt"))
-    return Block(IMAGE, text, line, placeholders, src=img.get("src", ""), attrs=attrs)
-
-
-def _plain_block(kind: str, text: str, line: int) -> Block | None:
-    builder = InlineText()
-    builder.text(text)
-    if builder.empty:
-        return None
-    value, placeholders = builder.build()
-    return Block(kind, value, line, placeholders)
+    return plain_block(IMAGE, img.get("alt", ""), line, src=img.get("src", ""), attrs=attrs)
 
 
 def body_blocks(
@@ -348,13 +343,11 @@ def parse(text: str) -> Draft:
     title_el = head.find("title") if head is not None else None
     if title_el is not None and collapse(title_el.text or ""):
         meta["title"] = collapse(title_el.text or "")
-        block = _plain_block(TITLE, title_el.text or "", lines.get(title_el, 1))
-        header.extend([block] if block else [])
+        header.append(plain_block(TITLE, title_el.text or "", lines.get(title_el, 1)))
     for el in head.iter("meta") if head is not None else ():
         if el.get("name", "").lower() == "description" and collapse(el.get("content", "")):
             meta["description"] = collapse(el.get("content", ""))
-            block = _plain_block(DESCRIPTION, el.get("content", ""), lines.get(el, 1))
-            header.extend([block] if block else [])
+            header.append(plain_block(DESCRIPTION, el.get("content", ""), lines.get(el, 1)))
             break
     walker = _Walker(lines, group_ids(), 0)
     if body is not None:

@@ -12,8 +12,9 @@ import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from pipeline.document import TAG_RE, Placeholder
+from pipeline.document import TAG_RE, Block, Placeholder
 
 # HTML's own definition of whitespace; U+00A0 and friends are content.
 _SPACE_RE = re.compile(r"[ \t\n\r\f]+")
@@ -123,3 +124,15 @@ class InlineText:
         # " <1>word </1>" → "<1>word</1>": no space at the block's edges, even inside tags
         text = _LEADING_SPACE_RE.sub(r"\1", _TRAILING_SPACE_RE.sub(r"\1", text))
         return text, tuple(used)
+
+
+def plain_block(kind: str, text: str, line: int, **fields: Any) -> Block:
+    """A block of text that carries no markup (a title, an alt text, a plain-text line).
+
+    It still goes through InlineText, so a literal ``<1>`` the author wrote is
+    kept as text and never taken for a placeholder tag.
+    """
+    builder = InlineText()
+    builder.text(text)
+    value, placeholders = builder.build()
+    return Block(kind, value, line, placeholders, **fields)

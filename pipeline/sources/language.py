@@ -21,16 +21,18 @@ def normalise(code: str) -> str:
     return locales.language(code.strip())
 
 
-def _is_hangul(char: str) -> bool:
-    code = ord(char)
-    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
+def is_hangul(char: str) -> bool:
+    """A Hangul syllable or jamo; False for the empty string (no character at all)."""
+    return bool(char) and (
+        "\uac00" <= char <= "\ud7a3" or "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f"
+    )
 
 
 def hangul_share(text: str) -> float:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return 0.0
-    return sum(1 for c in letters if _is_hangul(c)) / len(letters)
+    return sum(1 for c in letters if is_hangul(c)) / len(letters)
 
 
 def detect(text: str) -> str:

@@ -37,7 +37,7 @@ from pipeline.document import (
 from pipeline.errors import PostlingoError
 from pipeline.sources import html as html_reader
 from pipeline.sources.draft import Draft, group_ids
-from pipeline.sources.inline import VOID_ELEMENTS, InlineText, start_tag
+from pipeline.sources.inline import VOID_ELEMENTS, InlineText, plain_block, start_tag
 
 _MD = MarkdownIt("commonmark").enable("table")
 _FENCE_END = ("---", "...")
@@ -69,6 +69,28 @@ def _meta_value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _bad_date(front: str) -> int:
+    """The file line of the first timestamp in the front matter that is no real date."""
+    constructor = yaml.SafeLoader("")
+    pending = [yaml.compose(front, Loader=yaml.SafeLoader)]
+    seen: set[int] = set()  # an alias may make the tree a loop
+    while pending:
+        node = pending.pop(0)
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(n for pair in node.value for n in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except ValueError:
+                return int(node.start_mark.line) + 2
+    return 2
+
+
 def read_front_matter(front: str) -> tuple[dict[str, str], dict[str, int]]:
     """Front matter → string metadata and the line (1-based, in the file) of each key."""
     if not front.strip():
@@ -81,6 +103,10 @@ def read_front_matter(front: str) -> tuple[dict[str, str], dict[str, int]]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise PostlingoError(f"front matter is not valid YAML: {problem}", None, line) from exc
+    except ValueError as exc:  # a date YAML recognises but the calendar lacks: 2024-02-30
+        raise PostlingoError(
+            f"front matter has no such date: {exc}", None, _bad_date(front)
+        ) from exc
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise PostlingoError("front matter must be a YAML mapping (key: value lines)", None, 2)
     lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
@@ -271,13 +297,10 @@ class _Walker:
             return
         image = None if self.heading else _standalone_image(children)
         if image is not None:
-            alt = InlineText()
-            alt.text(_alt_text(image))
-            text, placeholders = alt.build()
             title = image.attrGet("title")
             attrs = (("title", str(title)),) if title else ()
             src = str(image.attrGet("src") or "")
-            self.blocks.append(Block(IMAGE, text, line, placeholders, src=src, attrs=attrs))
+            self.blocks.append(plain_block(IMAGE, _alt_text(image), line, src=src, attrs=attrs))
             return
         text, placeholders = inline_text(children)
         if not text:
@@ -294,15 +317,6 @@ class _Walker:
             self.blocks.append(Block(kind, text, line, placeholders))
 
 
-def _meta_block(kind: str, value: str, line: int) -> Block | None:
-    builder = InlineText()
-    builder.text(value)
-    if builder.empty:
-        return None
-    text, placeholders = builder.build()
-    return Block(kind, text, line, placeholders)
-
-
 def parse(text: str) -> Draft:
     """A Markdown post → title, description, body blocks."""
     front, body, offset = split_front_matter(text)
@@ -310,8 +324,8 @@ def parse(text: str) -> Draft:
     blocks = _Walker(offset).walk(_MD.parse(body))
     header: list[Block] = []
     for key, kind in (("title", TITLE), ("description", DESCRIPTION)):
-        block = _meta_block(kind, meta.get(key, ""), meta_lines.get(key, 1))
-        header.extend([block] if block else [])
+        if meta.get(key, "").strip():
+            header.append(plain_block(kind, meta[key], meta_lines.get(key, 1)))
     if not meta.get("title") and blocks and blocks[0].kind == HEADING and blocks[0].level == 1:
         first = blocks.pop(0)
         header.insert(0, replace(first, kind=TITLE, level=0))

@@ -12,16 +12,9 @@ from collections.abc import Iterator
 
 from pipeline.document import LIST_ITEM, PARAGRAPH, TITLE, Block
 from pipeline.sources.draft import Draft, group_ids
-from pipeline.sources.inline import InlineText
+from pipeline.sources.inline import plain_block
 
 _BULLET_RE = re.compile(r"^(?:[✔✓•]\s*|[-*]\s+)")
-
-
-def _block(kind: str, text: str, line: int, **fields: object) -> Block:
-    builder = InlineText()
-    builder.text(text)
-    value, placeholders = builder.build()
-    return Block(kind, value, line, placeholders, **fields)  # type: ignore[arg-type]
 
 
 def parse(text: str) -> Draft:
@@ -34,14 +27,16 @@ def parse(text: str) -> Draft:
         if not line:
             continue
         if not blocks:
-            blocks.append(_block(TITLE, line, number))
+            blocks.append(plain_block(TITLE, line, number))
             meta["title"] = line
             continue
         bullet = _BULLET_RE.match(line)
         if bullet and line[bullet.end() :].strip():
             group = next(groups) if group is None else group
-            blocks.append(_block(LIST_ITEM, line[bullet.end() :], number, level=1, group=group))
+            blocks.append(
+                plain_block(LIST_ITEM, line[bullet.end() :], number, level=1, group=group)
+            )
         else:
             group = None
-            blocks.append(_block(PARAGRAPH, line, number))
+            blocks.append(plain_block(PARAGRAPH, line, number))
     return Draft(tuple(blocks), meta)

@@ -20,11 +20,13 @@ run: install
 
 test: install
 	$(BIN)/ruff check pipeline tests
+	$(BIN)/mypy pipeline
 	$(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/ruff format --check pipeline tests
+	$(BIN)/mypy pipeline
 
 bench: install
 	$(BIN)/python -m tests.bench

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 from pipeline import checks
 from pipeline.checks import ERROR, Finding
 from pipeline.config import Config
 from pipeline.document import Document
+from pipeline.publish import Decision
 
 SYNTAX = "syntax"
 
@@ -45,14 +45,7 @@ def inspect(
     return Gate(tuple(checks.run(config, docs, only, everything)))
 
 
-class Row(Protocol):
-    post: str
-    locale: str
-    published: bool
-    reason: str
-
-
-def table(decisions: Iterable[Row]) -> list[str]:
+def table(decisions: Iterable[Decision]) -> list[str]:
     """Published and held-back post/locale pairs, and why: the build's summary."""
     rows = list(decisions)
     if not rows:

@@ -351,7 +351,10 @@ def install_from_index(
     if not entries:
         raise PostlingoError(f"the package index at {url} has no package for {source}→{target}")
     entry = max(entries, key=lambda e: _version_key(str(e.get("package_version", ""))))
-    links = [link for link in entry["links"] if isinstance(link, str)]  # type: ignore[union-attr]
+    raw_links = entry.get("links")
+    links = (
+        [link for link in raw_links if isinstance(link, str)] if isinstance(raw_links, list) else []
+    )
     if not links:
         raise PostlingoError(f"the index entry for {source}→{target} has no download link")
     download = _scratch(directory, ".download-")

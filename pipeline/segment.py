@@ -166,7 +166,7 @@ def _period_ends(word: str, after: str, words: list[str]) -> bool:
     initial = len(word) == 1 and word.isupper()
     if word in _AMBIGUOUS or initial or _LETTER_DOTS_RE.fullmatch(word):
         opener = re.match(r"[A-Za-z]+", after)
-        return bool(opener) and opener.group(0) in _STARTERS and not _INITIAL_RE.match(after)
+        return opener is not None and opener.group(0) in _STARTERS and not _INITIAL_RE.match(after)
     return True
 
 

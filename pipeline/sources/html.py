@@ -68,7 +68,7 @@ _RAW_TEXT = frozenset({"script", "style"})
 _EtreeBuilder: Any = html5lib.treebuilders.getTreeBuilder("etree")
 
 
-class _LineTreeBuilder(_EtreeBuilder):  # type: ignore[misc, valid-type]
+class _LineTreeBuilder(_EtreeBuilder):
     """The etree builder, noting the source line of every element it creates."""
 
     def __init__(self, namespace_html_elements: bool) -> None:

@@ -83,7 +83,7 @@ def _bad_date(front: str) -> int:
             pending.extend(n for pair in node.value for n in pair)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend(node.value)
-        elif node.tag == "tag:yaml.org,2002:timestamp":
+        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
             try:
                 constructor.construct_yaml_timestamp(node)
             except ValueError:

@@ -158,7 +158,8 @@ class PackageModel:
         buckets: dict[int, list[int]] = {}
         for i in sorted(range(len(texts)), key=lambda i: len(tokens[i])):
             buckets.setdefault(decoding_bound(len(tokens[i])), []).append(i)
-        batches = sorted(buckets.items())
+        # Longest bucket first, so no replica sits idle while another ends a long one.
+        batches = sorted(buckets.items(), reverse=True)
         prefix = self.encode_prefix()
         translator = self.translator()
         outputs: list[str] = [""] * len(texts)

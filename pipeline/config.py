@@ -65,7 +65,12 @@ class Config:
     checks: dict[str, str] = field(default_factory=dict)
 
     def for_locale(self, code: str) -> LocaleConfig:
-        return self.locale.get(code, LocaleConfig())
+        """The [locale.<code>] table, however the code is spelled (pt-BR, pt_BR)."""
+        wanted = locales.gettext_code(code).casefold()
+        for name, table in self.locale.items():
+            if locales.gettext_code(name).casefold() == wanted:
+                return table
+        return LocaleConfig()
 
     def resolve(self, relative: str) -> Path:
         return self.root / relative

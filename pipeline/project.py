@@ -324,6 +324,11 @@ def build(
             outputs[target] = source.read_bytes()
         else:
             result.warnings.append(f"{origin}: image not found; the page links to it anyway")
+    if not config.base_url:
+        result.warnings.append(
+            "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
+            "and search engines want them absolute"
+        )
     site = config.site_path
     for rel, content in sorted(outputs.items()):
         if write_atomic(site / rel, content):

@@ -52,3 +52,8 @@ def test_errors_name_the_key_file_and_line(tmp_path, text, message):
         load(write(tmp_path, text))
     assert message in str(info.value)
     assert info.value.exit_code == 2
+
+
+def test_a_locale_table_applies_however_the_code_is_spelled(tmp_path):
+    config = load(write(tmp_path, 'targets = ["zh-Hans"]\n[locale.zh_hans]\nmin_translated = 70\n'))
+    assert config.for_locale("zh-Hans").min_translated == 70

@@ -78,6 +78,15 @@ def shield(text: str, terms: Sequence[Term] = ()) -> Shielded:
     return Shielded("".join(out), tuple(spans))
 
 
+def has_words(shielded: Shielded) -> bool:
+    """Whether anything is left for a model once the protected pieces are out.
+
+    A URL, a number or a kept term alone is copied as it is: a model shown only
+    placeholders tends to invent words around them.
+    """
+    return any(ch.isalpha() for ch in _TOKEN.sub("", shielded.text))
+
+
 def restore(output: str, shielded: Shielded) -> tuple[str, tuple[str, ...]]:
     """Put the shielded pieces back into the model's output; notes say what went wrong.
 

@@ -257,3 +257,12 @@ def test_a_real_model_replaces_pseudo_previews_but_never_reviewed_work(
         "machine: argos translate-en_ko" in e.tcomment and "pseudo" not in e.tcomment
         for e in machine
     )
+
+
+def test_text_without_words_is_copied_without_a_model_call(copy_engine: ArgosEngine):
+    calls = copy_engine.model_calls
+    texts = ["https://example.com/mini_facelift", "2~3", "<1/> 10:30"]
+    results = copy_engine.translate(texts, "en", "ko")
+    assert copy_engine.model_calls == calls
+    assert [r.text for r in results] == texts
+    assert all(r.origin == "copied: no words to translate" for r in results)

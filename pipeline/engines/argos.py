@@ -24,10 +24,11 @@ from pipeline.errors import PostlingoError
 from pipeline.glossary import Glossary
 from pipeline.glossary import load as load_glossary
 from pipeline.memory import ModelKey, MTCache
-from pipeline.shield import Shielded, restore, shield
+from pipeline.shield import Shielded, has_words, restore, shield
 
 NAME = "argos"
 MAX_DECODING = 256  # Argos's own cap, and the ceiling of the bound below
+COPIED = "copied: no words to translate"  # provenance of URL-, number- or term-only text
 LENGTH_PENALTY = 0.2  # as argostranslate decodes: same package, same output
 
 
@@ -262,15 +263,16 @@ class ArgosEngine:
         unique = list(dict.fromkeys(texts))
         terms = self.glossary.for_locale(target)
         shielded: dict[str, Shielded] = {t: shield(t, terms) for t in unique}
-        current = {t: s.text for t, s in shielded.items() if t.strip()}
+        current = {t: s.text for t, s in shielded.items() if has_words(s)}
         for package in chain:
             outputs = self._through(package, list(dict.fromkeys(current.values())))
             current = {t: outputs[text] for t, text in current.items()}
         origin = self.origin(chain)
         done: dict[str, MachineTranslation] = {}
         for text in unique:
-            if text not in current:  # blank: nothing to translate
-                done[text] = MachineTranslation(text, origin)
+            if text not in current:  # no words: the protected pieces are copied
+                restored, _ = restore(shielded[text].text, shielded[text])
+                done[text] = MachineTranslation(restored, COPIED)
                 continue
             restored, notes = restore(current[text], shielded[text])
             done[text] = MachineTranslation(restored, origin, notes)

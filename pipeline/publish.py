@@ -50,7 +50,15 @@ def decide(
         )
     uses_pseudo = any(is_pseudo(text) for text in translations.values())
     edition = Edition(doc, locale, translations, pseudo=uses_pseudo)
-    label = "pseudo preview" if uses_pseudo else f"{percent:.0f}% translated"
+    if uses_pseudo:
+        label = "pseudo preview"
+    else:
+        # say how much of it is unreviewed machine output
+        machine_out = sum(1 for e in po if e.fuzzy and not e.obsolete and e.msgid in translations)
+        label = (
+            f"{percent:.0f}% translated ({len(translations) - machine_out} reviewed, "
+            f"{machine_out} machine)"
+        )
     return edition, Decision(doc.slug, locale, True, percent, label)
 
 

@@ -20,6 +20,7 @@ from pipeline.document import (
     IMAGE,
     LIST_ITEM,
     QUOTE,
+    RAW,
     TABLE_CELL,
     TITLE,
     Block,
@@ -234,6 +235,8 @@ def _body(blocks: Sequence[Block], loc: _Localizer) -> str:
             out.append(_figure(run[0], loc))
         elif kind == CODE:
             out.append(_code(run[0]))
+        elif kind == RAW:
+            out.append(run[0].text)  # the author's own markup, marked translate="no"
         elif run[0].text.strip():
             out.append(f"<p>{loc.text(run[0]).html}</p>")
     return "\n".join(out)

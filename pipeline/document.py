@@ -23,8 +23,9 @@ QUOTE = "quote"
 IMAGE = "image alt"
 TABLE_CELL = "table cell"
 CODE = "code"
+RAW = "kept as written"  # block-level markup with translate="no": shown, never translated
 
-UNTRANSLATED_KINDS = frozenset({CODE})
+UNTRANSLATED_KINDS = frozenset({CODE, RAW})
 
 TAG_RE = re.compile(r"<(/?)(\d+)(/?)>")
 # Spans that must come through translation unchanged. ASCII only, so a Korean

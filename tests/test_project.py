@@ -78,3 +78,23 @@ def test_duplicate_slugs_and_unknown_targets_are_errors(tmp_path):
     config = load(root)
     with pytest.raises(PostlingoError, match="ja not among the configured targets"):
         project.translate(config, project.load_documents(config), only=["ja"])
+
+
+def test_a_block_marked_translate_no_is_shown_as_written_on_every_page(tmp_path):
+    root = make(tmp_path, {})
+    (root / "source" / "clinic.html").write_text(
+        '<html lang="en"><head><title>Visit us</title></head><body>'
+        "<p>We are open every day.</p>"
+        '<div translate="no" class="address">Seoul <b>Gangnam</b> Clinic &amp; Co.</div>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    config = load(root)
+    docs = project.load_documents(config)
+    project.translate(config, docs)
+    pot = (root / "locales" / "clinic.pot").read_text(encoding="utf-8")
+    assert "We are open every day." in pot and "Gangnam" not in pot
+    project.build(config, docs, pseudo=True)
+    kept = '<div translate="no" class="address">Seoul <b>Gangnam</b> Clinic &amp; Co.</div>'
+    for locale in ("en", "ko"):
+        assert kept in (root / "site" / locale / "clinic.html").read_text(encoding="utf-8")

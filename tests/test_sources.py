@@ -18,6 +18,7 @@ from pipeline.document import (
     LIST_ITEM,
     PARAGRAPH,
     QUOTE,
+    RAW,
     TABLE_CELL,
     TITLE,
     Document,
@@ -267,9 +268,11 @@ def test_html_page_blocks(tmp_path: Path) -> None:
         "<code>a &lt; b</code>",
         '<span translate="no">Clinic<b>Name</b></span>',
     ]
-    texts = " ".join(b.text for b in doc.blocks)
+    texts = " ".join(b.text for b in doc.blocks if b.translatable)
     for hidden in ("hidden", "color", "Home", "Not for translation"):
         assert hidden not in texts
+    kept = [b.text for b in doc.blocks if b.kind == RAW]  # shown as written, never translated
+    assert kept == ['<div translate="no"><p>Not for translation.</p></div>']
     image = doc.blocks[4]
     assert (image.kind, image.text, image.src, image.line) == (
         IMAGE,

@@ -11,7 +11,7 @@ Choices made here:
 - script, style, template, iframe, svg… are dropped; <pre> is a CODE block;
   inline <code>, <kbd>, <samp> and inline elements with translate="no" become
   void placeholders holding their original markup. A block-level element with
-  translate="no" is left out of the Document (it has no kind to render as).
+  translate="no" is a RAW block: every page shows it as written.
 - alt of an image standing alone is an IMAGE block; title attributes, and
   alt of images inside a sentence, stay inside the placeholder markup, kept
   verbatim: a msgid cannot carry an attribute without letting a translation
@@ -37,6 +37,7 @@ from pipeline.document import (
     LIST_ITEM,
     PARAGRAPH,
     QUOTE,
+    RAW,
     TABLE_CELL,
     TITLE,
     Block,
@@ -175,7 +176,9 @@ class _Walker:
             if tag in BLOCK_ELEMENTS:
                 self.emit(run, ctx)
                 run = _Run(parent_line)
-                if not _no_translate(piece):
+                if _no_translate(piece):
+                    self.blocks.append(Block(RAW, outer_html(piece), self.line(piece)))
+                else:
                     self.block(piece, ctx)
             else:
                 if not run.other and not run.images:

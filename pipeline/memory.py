@@ -11,6 +11,7 @@ works on catalogs and lives with the orchestration.)
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,26 @@ CREATE TABLE IF NOT EXISTS mt (
 ) WITHOUT ROWID
 """
 _CHUNK = 400  # stays under SQLite's limit on bound variables
+_TIMEOUT = 30.0  # seconds another run may hold the write lock
+
+
+def _set_up(db: sqlite3.Connection) -> None:
+    """WAL mode and the table, retried while another run is creating the same file.
+
+    Switching a new file to WAL needs an exclusive lock, and SQLite reports
+    "database is locked" at once there instead of waiting out the busy timeout.
+    """
+    deadline = time.monotonic() + _TIMEOUT
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(_SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @dataclass(frozen=True)
@@ -51,10 +72,8 @@ class MTCache:
             db: sqlite3.Connection | None = None
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.execute(_SCHEMA)
+                db = sqlite3.connect(self.path, timeout=_TIMEOUT, isolation_level=None)
+                _set_up(db)
             except (sqlite3.Error, OSError) as exc:
                 if db is not None:
                     db.close()

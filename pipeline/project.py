@@ -34,9 +34,9 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
     if selection:
         wanted = {s.rstrip("/") for s in selection}
         chosen = [
-            p for p in paths if {p.stem, p.name, str(p)} & wanted or _rel(config, p) in wanted
+            p for p in paths if {p.stem, p.name, str(p)} & wanted or relative(config, p) in wanted
         ]
-        known = {n for p in chosen for n in (p.stem, p.name, str(p), _rel(config, p))}
+        known = {n for p in chosen for n in (p.stem, p.name, str(p), relative(config, p))}
         missing = sorted(wanted - known)
         if missing:
             raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
@@ -50,7 +50,8 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
     return docs
 
 
-def _rel(config: Config, path: Path) -> str:
+def relative(config: Config, path: Path) -> str:
+    """The path as users see it in messages and comments: from the project root."""
     try:
         return path.resolve().relative_to(config.root.resolve()).as_posix()
     except ValueError:
@@ -79,10 +80,6 @@ def pot_path(config: Config, slug: str) -> Path:
 
 def po_path(config: Config, locale: str, slug: str) -> Path:
     return config.locales_path / locale / f"{slug}.po"
-
-
-def relative(config: Config, path: Path) -> str:
-    return _rel(config, path)
 
 
 # --- extract -----------------------------------------------------------------
@@ -168,7 +165,7 @@ def _memory(
     found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for locale in sorted(set(locales_wanted)):
         for path in sorted((config.locales_path / locale).glob("*.po")):
-            po = loaded.get(path) or catalog.load(path)
+            po = loaded[path] if path in loaded else catalog.load(path)
             where = relative(config, path)
             for entry in po:
                 if entry.msgstr and not entry.fuzzy and not entry.obsolete:

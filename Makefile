@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-extract clean
 
 install: $(STAMP)
 
@@ -29,7 +29,11 @@ lint: install
 	$(BIN)/mypy pipeline
 
 bench: install
+	$(BIN)/python -m tests.bench_extract
 	$(BIN)/python -m tests.bench
+
+bench-extract: install
+	$(BIN)/python -m tests.bench_extract
 
 clean:
 	rm -rf $(VENV) site build *.egg-info

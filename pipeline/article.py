@@ -1,48 +1,51 @@
-"""A Document put into one locale: its blocks rendered as article HTML.
+"""A Document put into one locale: its tree rendered as article HTML.
 
-Translations go back into the very blocks they came from; translated HTML is
-never re-parsed. Every text passes through render_html, so a msgstr can move
-placeholder tags but can never add markup of its own.
+Translations go back into the very units they came from; translated HTML is
+never re-parsed. Every text passes through render_text, so a msgstr can move
+placeholder tags but can never add markup of its own, and every element and
+attribute on the page is one the source had.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from pipeline import locales
 from pipeline.document import (
-    CODE,
-    DESCRIPTION,
-    HEADING,
-    IMAGE,
-    LIST_ITEM,
-    QUOTE,
-    RAW,
-    TABLE_CELL,
-    TITLE,
-    Block,
+    Attr,
+    Comment,
     Document,
+    Element,
+    Node,
     Placeholder,
-    Segment,
+    SiteTag,
+    Text,
+    Unit,
     plain_text,
-    render_html,
     tags,
 )
+from pipeline.sources.inline import VOID_ELEMENTS
+from pipeline.sources.site_tags import quoted_value
 
-# Attribute names copied from the source onto <img>/<code>; event handlers never are.
-_ATTR_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
-_IMG_OWN = frozenset({"src", "alt", "lang", "dir"})
-# The src of an <img> kept whole in a placeholder (an image inside a sentence):
-# the markup is the source's, never a translation's, so a pattern may read it.
-_IMG_SRC_RE = re.compile(r"""(<img\b[^>]*?\ssrc\s*=\s*)("[^"]*"|'[^']*'|[^\s>]+)""", re.I)
+_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_ATTR_NAME_RE = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
+# Never emitted from a post, whatever its markup: they run code or load pages.
+_NEVER = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset", "base"})
+_URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data"})
+_SCRIPT_URL_RE = re.compile(
+    r"^[\s\x00-\x1f]*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp|avif);))\s*:",
+    re.I,
+)
+_RAW_TEXT = frozenset({"script", "style"})
+_HEADING_RE = re.compile(r"h([1-6])")
 
 
 @dataclass(frozen=True)
-class Text:
-    """One block's words in the page's locale, in the forms a page needs."""
+class LocalText:
+    """One unit's words in the page's locale, in the forms a page needs."""
 
     html: str  # markup restored from placeholders
     plain: str  # no markup at all: <title>, alt, meta content
@@ -54,8 +57,8 @@ class Article:
     """What a page shows of one post in one locale."""
 
     locale: str
-    title: Text
-    description: Text
+    title: LocalText
+    description: LocalText
     body_html: str
 
 
@@ -65,7 +68,7 @@ def bcp47(locale: str) -> str:
 
 
 def balanced(text: str, placeholders: Sequence[Placeholder]) -> bool:
-    """Whether every tag render_html would restore opens and closes in order.
+    """Whether every tag render_text would restore opens and closes in order.
 
     An unbalanced text would leave stray or unclosed elements in the page.
     """
@@ -73,7 +76,7 @@ def balanced(text: str, placeholders: Sequence[Placeholder]) -> bool:
     for tag in tags(text):
         known = 1 <= tag.number <= len(placeholders)
         if not known or placeholders[tag.number - 1].void != (tag.kind == "void"):
-            continue  # shown as text by render_html
+            continue  # shown as text by render_text
         if tag.kind == "open":
             stack.append(tag.number)
         elif tag.kind == "close" and (not stack or stack.pop() != tag.number):
@@ -81,33 +84,16 @@ def balanced(text: str, placeholders: Sequence[Placeholder]) -> bool:
     return not stack
 
 
-def _markup(text: str, placeholders: Sequence[Placeholder]) -> str:
-    if balanced(text, placeholders):
-        return render_html(text, placeholders)
-    return render_html(plain_text(text), ())
+def images(doc: Document) -> list[str]:
+    """The src of every image in the post, as the source wrote it."""
+    from pipeline.document import elements_in
 
-
-def _src(m: re.Match[str]) -> str:
-    value = m.group(2)
-    return html.unescape(value[1:-1] if value[0] in "\"'" else value)
-
-
-def inline_images(placeholders: Sequence[Placeholder]) -> list[str]:
-    """The src of every image inside placeholder markup, as the source wrote it."""
-    return [_src(m) for p in placeholders for m in _IMG_SRC_RE.finditer(p.open)]
-
-
-def _rebased(
-    placeholders: Sequence[Placeholder], rebase: Callable[[str], str]
-) -> tuple[Placeholder, ...]:
-    """Placeholders whose inline images point where the page can load them."""
-
-    def sub(m: re.Match[str]) -> str:
-        src = _src(m)
-        url = rebase(src)
-        return m.group(0) if url == src else f'{m.group(1)}"{html.escape(url)}"'
-
-    return tuple(replace(p, open=_IMG_SRC_RE.sub(sub, p.open)) for p in placeholders)
+    found: list[str] = []
+    nodes: list[Node] = list(doc.body)
+    for element in elements_in(tuple(nodes)):
+        if element.name in ("img", "source") and element.attr("src"):
+            found.append(element.attr("src"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -117,7 +103,7 @@ class _Piece:
     fallback: bool  # shown in the source language on a page of another locale
 
 
-class _Localizer:
+class _Renderer:
     def __init__(
         self,
         doc: Document,
@@ -133,21 +119,22 @@ class _Localizer:
         if locales.direction(doc.lang) != locales.direction(locale):
             attrs += f' dir="{locales.direction(doc.lang)}"'
         self.span_attrs = attrs
+        self.shift = 0
 
-    def pieces(self, block: Block) -> list[_Piece]:
-        segments = block.segments
-        if not segments and block.text.strip():
-            segments = (Segment(block.text, block.placeholders, block.line, block.kind),)
+    # --- units -------------------------------------------------------------------
+
+    def pieces(self, unit: Unit) -> list[_Piece]:
         out = []
-        for seg in segments:
-            placeholders = _rebased(seg.placeholders, self.rebase)
+        for seg in unit.segments:
             msgstr = self.translations.get(seg.text)
             if msgstr is not None and (
                 balanced(msgstr, seg.placeholders) or not balanced(seg.text, seg.placeholders)
             ):
-                out.append(_Piece(msgstr, placeholders, False))
+                out.append(_Piece(msgstr, seg.placeholders, False))
             else:
-                out.append(_Piece(seg.text, placeholders, self.foreign))
+                out.append(_Piece(seg.text, seg.placeholders, self.foreign))
+        if not unit.segments and unit.text:
+            out.append(_Piece(unit.text, unit.placeholders, False))  # nothing to translate
         return out
 
     def join(self, runs: Sequence[tuple[str, bool]]) -> str:
@@ -163,13 +150,131 @@ class _Localizer:
             i = j
         return self.sep.join(parts)
 
-    def text(self, block: Block | None) -> Text:
-        pieces = self.pieces(block) if block else []
-        return Text(
-            html=self.join([(_markup(p.text, p.placeholders), p.fallback) for p in pieces]),
-            plain=self.sep.join(plain_text(p.text) for p in pieces),
+    def text(self, unit: Unit | None) -> LocalText:
+        pieces = self.pieces(unit) if unit else []
+        return LocalText(
+            html=self.join([(self.markup(p.text, p.placeholders), p.fallback) for p in pieces]),
+            plain=self.plain(unit) if unit else "",
             label=self.join([(html.escape(plain_text(p.text)), p.fallback) for p in pieces]),
         )
+
+    def plain(self, unit: Unit) -> str:
+        """A unit's words without markup: for attribute values and <title>."""
+        out = []
+        for piece in self.pieces(unit):
+            shown = piece.text
+            for number, ph in enumerate(piece.placeholders, start=1):
+                if ph.name == "#text":  # a literal "<1>" the author wrote
+                    shown = shown.replace(f"<{number}/>", "".join(_texts(ph.content)))
+            out.append(plain_text(shown))
+        return self.sep.join(out)
+
+    def markup(self, text: str, placeholders: Sequence[Placeholder]) -> str:
+        if not balanced(text, placeholders):
+            text, placeholders = plain_text(text), ()
+        out: list[str] = []
+        pos = 0
+        for tag in tags(text):
+            out.append(html.escape(text[pos : tag.start], quote=False))
+            pos = tag.end
+            ph = placeholders[tag.number - 1] if 1 <= tag.number <= len(placeholders) else None
+            if ph is None or ph.void != (tag.kind == "void"):
+                out.append(html.escape(text[tag.start : tag.end], quote=False))
+            elif tag.kind == "close":
+                out.append(self.end_tag(ph.name))
+            elif tag.kind == "open":
+                out.append(self.start_tag(ph.name, ph.attrs))
+            elif ph.name == "#text":
+                out.append(html.escape("".join(_texts(ph.content)), quote=False))
+            else:
+                out.append(self.element(ph.name, ph.attrs, ph.content))
+        out.append(html.escape(text[pos:], quote=False))
+        return "".join(out)
+
+    # --- elements ----------------------------------------------------------------
+
+    def start_tag(self, name: str, attrs: Sequence[Attr]) -> str:
+        if name in _NEVER or not _NAME_RE.fullmatch(name):
+            return ""
+        parts = [name]
+        seen: set[str] = set()
+        for key, value in attrs:
+            lower = key.lower()
+            if lower in seen or not _ATTR_NAME_RE.fullmatch(key) or lower.startswith("on"):
+                continue
+            seen.add(lower)
+            shown = self.plain(value) if isinstance(value, Unit) else value
+            if lower in _URL_ATTRS and _SCRIPT_URL_RE.match(shown):
+                continue
+            if lower == "src" and name in ("img", "source", "video", "audio"):
+                shown = self.rebase(shown)
+            parts.append(f'{key}="{html.escape(shown, quote=True)}"')
+        return "<" + " ".join(parts) + ">"
+
+    def end_tag(self, name: str) -> str:
+        if name in _NEVER or not _NAME_RE.fullmatch(name) or name in VOID_ELEMENTS:
+            return ""
+        return f"</{name}>"
+
+    def element(self, name: str, attrs: Sequence[Attr], children: Sequence[Node]) -> str:
+        if name in _NEVER:
+            return ""
+        m = _HEADING_RE.fullmatch(name)
+        if m and self.shift:
+            name = f"h{min(6, int(m.group(1)) + self.shift)}"
+        if name in VOID_ELEMENTS:
+            return self.start_tag(name, attrs)
+        inner = "".join(self.node(child) for child in children)
+        return f"{self.start_tag(name, attrs)}{inner}{self.end_tag(name)}"
+
+    def node(self, node: Node) -> str:
+        if isinstance(node, Unit):
+            return self.text(node).html
+        if isinstance(node, Element):
+            return self.element(node.name, node.attrs, node.children)
+        if isinstance(node, Text):
+            return html.escape(node.value, quote=False)
+        if isinstance(node, SiteTag):
+            return html.escape(self.site_tag(node), quote=False)
+        if isinstance(node, Comment):
+            return "<!--" + node.value.replace("--", "- -").lstrip(">-") + "-->"
+        return ""
+
+    def site_tag(self, tag: SiteTag) -> str:
+        out: list[str] = []
+        for piece in tag.pieces:
+            if isinstance(piece, Unit):
+                quote = out[-1][-1:] if out else '"'
+                out.append(quoted_value(self.plain(piece), quote))
+            else:
+                out.append(piece)
+        return "".join(out)
+
+    def body(self, nodes: Sequence[Node]) -> str:
+        levels = [
+            int(m.group(1))
+            for n in _elements(nodes)
+            if (m := _HEADING_RE.fullmatch(n.name)) is not None
+        ]
+        self.shift = 1 if levels and min(levels) == 1 else 0
+        return "\n".join(self.node(n) for n in nodes)
+
+
+def _texts(nodes: Sequence[Node]) -> list[str]:
+    return [n.value for n in nodes if isinstance(n, Text)]
+
+
+def _elements(nodes: Sequence[Node]) -> list[Element]:
+    from pipeline.document import elements_in
+
+    return [e for e in elements_in(tuple(nodes)) if isinstance(e, Element)]
+
+
+def render_text(text: str, placeholders: Sequence[Placeholder]) -> str:
+    """A unit text as HTML with nothing translated: escape everything, restore known tags."""
+    return _Renderer(Document("", "", "en", ()), "en", {}, lambda src: src).markup(
+        text, placeholders
+    )
 
 
 def localize(
@@ -182,154 +287,9 @@ def localize(
 
     `rebase` maps an image's src as written in the source to the page's URL for it.
     """
-    loc = _Localizer(doc, locale, translations, rebase or (lambda src: src))
-    title_block = doc.first(TITLE) or doc.first(HEADING)
-    title = loc.text(title_block)
+    loc = _Renderer(doc, locale, translations, rebase or (lambda src: src))
+    title = loc.text(doc.title)
     if not title.plain.strip():  # <title> must not be empty: name the post by its slug
         slug = html.escape(doc.slug)
-        title = Text(slug, doc.slug, slug)
-    body = [b for b in doc.blocks if b.kind not in (TITLE, DESCRIPTION) and b is not title_block]
-    return Article(locale, title, loc.text(doc.first(DESCRIPTION)), _body(body, loc))
-
-
-# --- body structure -----------------------------------------------------------
-
-
-def _runs(blocks: Sequence[Block]) -> Iterator[list[Block]]:
-    """Consecutive blocks that form one element: a list, a table, a quote."""
-    i = 0
-    while i < len(blocks):
-        first, j = blocks[i], i + 1
-        while j < len(blocks) and _same_run(first, blocks[j]):
-            j += 1
-        yield list(blocks[i:j])
-        i = j
-
-
-def _same_run(first: Block, block: Block) -> bool:
-    if first.kind != block.kind:
-        return False
-    if block.kind == LIST_ITEM:
-        return True  # nesting and list boundaries are settled in _list
-    if block.kind in (TABLE_CELL, QUOTE):
-        return first.group is not None and block.group == first.group
-    return False
-
-
-def _body(blocks: Sequence[Block], loc: _Localizer) -> str:
-    levels = _outline([b.level for b in blocks if b.kind == HEADING])
-    out: list[str] = []
-    for run in _runs(blocks):
-        kind = run[0].kind
-        if kind == LIST_ITEM:
-            out.append(_list(run, loc))
-        elif kind == TABLE_CELL:
-            out.append(_table(run, loc))
-        elif kind == QUOTE:
-            inner = "\n".join(f"<p>{loc.text(b).html}</p>" for b in run)
-            out.append(f"<blockquote>\n{inner}\n</blockquote>")
-        elif kind == HEADING:
-            level = next(levels)
-            out.append(f"<h{level}>{loc.text(run[0]).html}</h{level}>")
-        elif kind == IMAGE:
-            out.append(_figure(run[0], loc))
-        elif kind == CODE:
-            out.append(_code(run[0]))
-        elif kind == RAW:
-            out.append(run[0].text)  # the author's own markup, marked translate="no"
-        elif run[0].text.strip():
-            out.append(f"<p>{loc.text(run[0]).html}</p>")
-    return "\n".join(out)
-
-
-def _outline(source_levels: Sequence[int]) -> Iterator[int]:
-    """Heading levels under the page's <h1> title, never skipping one (h2 → h4 is invalid).
-
-    A heading nests one level below the nearest earlier heading of a smaller
-    source level, so the source's relative structure is kept.
-    """
-    stack: list[tuple[int, int]] = []  # (source level, page level)
-    for level in source_levels:
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        page_level = min(6, stack[-1][1] + 1) if stack else 2
-        stack.append((level, page_level))
-        yield page_level
-
-
-def _list(items: Sequence[Block], loc: _Localizer) -> str:
-    """Items into <ul>/<ol>, a deeper item opening a list inside the previous item."""
-    out: list[str] = []
-    stack: list[tuple[int, int | None, str]] = []  # (level, group, tag) of each open list
-    for item in items:
-        tag = "ol" if item.ordered else "ul"
-        while stack and item.level < stack[-1][0]:
-            out.append(f"</li></{stack.pop()[2]}>")
-        if stack and item.level == stack[-1][0]:
-            if (item.group, tag) == stack[-1][1:]:
-                out.append("</li>")
-            else:
-                out.append(f"</li></{stack.pop()[2]}>")
-        if not stack or item.level > stack[-1][0]:
-            out.append(f"<{tag}>")
-            stack.append((item.level, item.group, tag))
-        out.append(f"<li>{loc.text(item).html}")
-    while stack:
-        out.append(f"</li></{stack.pop()[2]}>")
-    return "".join(out)
-
-
-def _table(cells: Sequence[Block], loc: _Localizer) -> str:
-    rows: list[list[Block]] = []
-    for cell in cells:
-        if not rows or rows[-1][0].row != cell.row:
-            rows.append([])
-        rows[-1].append(cell)
-    head = 0
-    while head < len(rows) - 1 and all(c.header for c in rows[head]):
-        head += 1
-
-    def row_html(row: list[Block]) -> str:
-        cells_html = "".join(
-            f"<{t}>{loc.text(c).html}</{t}>" for c in row for t in ("th" if c.header else "td",)
-        )
-        return f"<tr>{cells_html}</tr>"
-
-    parts = ["<table>"]
-    if head:
-        parts.append("<thead>" + "".join(row_html(r) for r in rows[:head]) + "</thead>")
-    parts.append("<tbody>" + "".join(row_html(r) for r in rows[head:]) + "</tbody>")
-    parts.append("</table>")
-    return '<div class="table">' + "\n".join(parts) + "</div>"
-
-
-def _attrs(pairs: Sequence[tuple[str, str]], skip: frozenset[str], only: str = "") -> str:
-    out = []
-    seen: set[str] = set()
-    for name, value in pairs:
-        key = name.lower()
-        if not _ATTR_NAME.fullmatch(name) or key.startswith("on") or key in skip or key in seen:
-            continue
-        if only and not re.fullmatch(only, key):
-            continue
-        seen.add(key)
-        out.append(f' {key}="{html.escape(value)}"')
-    return "".join(out)
-
-
-def _figure(block: Block, loc: _Localizer) -> str:
-    pieces = loc.pieces(block)
-    alt = loc.sep.join(plain_text(p.text) for p in pieces)
-    if not block.src:
-        return f"<p>{loc.text(block).html}</p>" if alt.strip() else ""
-    lang = loc.span_attrs if any(p.fallback for p in pieces) else ""
-    img = (
-        f'<img src="{html.escape(loc.rebase(block.src))}" alt="{html.escape(alt)}"{lang}'
-        f"{_attrs(block.attrs, _IMG_OWN)}>"
-    )
-    return f"<figure>{img}</figure>"
-
-
-def _code(block: Block) -> str:
-    attrs = _attrs(block.attrs, frozenset(), only=r"class|data-[-a-z0-9_.]+")
-    return f'<pre translate="no"><code{attrs}>{html.escape(block.text, quote=False)}</code></pre>'
+        title = LocalText(slug, doc.slug, slug)
+    return Article(locale, title, loc.text(doc.description), loc.body(doc.body))

@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 
 from pipeline import files, po_format
-from pipeline.document import PARAGRAPH, UNTRANSLATED_KINDS, Document, plain_text, tag_problems
+from pipeline.document import Document, describe, has_words, plain_text, tag_problems
 from pipeline.engines import MachineTranslation
 from pipeline.engines.pseudo import is_pseudo
 from pipeline.errors import PostlingoError
@@ -74,25 +74,23 @@ def template(doc: Document, project: str) -> polib.POFile:
     pot.metadata_is_fuzzy = False
     entries: dict[str, polib.POEntry] = {}
     kinds: dict[str, list[str]] = {}
-    for block in doc.blocks:
-        if not block.translatable:
+    tags: dict[str, list[str]] = {}
+    for segment in doc.segments():
+        if not has_words(segment.text):
             continue
-        for segment in block.segments:
-            kind = segment.kind if segment.kind != PARAGRAPH else block.kind
-            if kind in UNTRANSLATED_KINDS or not segment.text.strip():
-                continue
-            entry = entries.get(segment.text)
-            if entry is None:
-                entry = entries[segment.text] = polib.POEntry(msgid=segment.text, msgstr="")
-                kinds[segment.text] = []
-                pot.append(entry)
-            where = (doc.path, str(segment.line or block.line))
-            if where not in entry.occurrences:
-                entry.occurrences.append(where)
-            if kind not in kinds[segment.text]:
-                kinds[segment.text].append(kind)
+        entry = entries.get(segment.text)
+        if entry is None:
+            entry = entries[segment.text] = polib.POEntry(msgid=segment.text, msgstr="")
+            kinds[segment.text] = []
+            tags[segment.text] = list(describe(segment.placeholders))
+            pot.append(entry)
+        where = (doc.path, str(segment.line))
+        if where not in entry.occurrences:
+            entry.occurrences.append(where)
+        if segment.kind not in kinds[segment.text]:
+            kinds[segment.text].append(segment.kind)
     for msgid, entry in entries.items():
-        entry.comment = ", ".join(kinds[msgid])
+        entry.comment = "\n".join([", ".join(kinds[msgid]), *tags[msgid]])
     return pot
 
 

@@ -43,6 +43,17 @@ class Context:
         return self._config
 
 
+def _documents(config: Config, posts: Sequence[str] = ()) -> list[Document]:
+    """The selected posts, read; what their readers noticed goes to stderr, once per post."""
+    from pipeline import project
+
+    docs = project.load_documents(config, posts)
+    for doc in docs:
+        for warning in doc.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    return docs
+
+
 def _locales(value: tuple[str, ...]) -> list[str]:
     return [code.strip() for item in value for code in item.split(",") if code.strip()]
 
@@ -108,7 +119,7 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
     from pipeline import project
 
     config = ctx.config
-    docs = project.load_documents(config, posts)
+    docs = _documents(config, posts)
     segments, changed = project.extract(config, docs)
     click.echo(
         f"extracted {segments} sentences from {len(docs)} posts; {len(changed)} files changed"
@@ -121,7 +132,7 @@ def _translate(
     from pipeline import project
 
     config = ctx.config
-    docs = project.load_documents(config, posts)
+    docs = _documents(config, posts)
     result = project.translate(
         config, docs, only=_locales(to), engine=engine, progress=_progress("translating")
     )
@@ -200,9 +211,8 @@ def build(
     posts: tuple[str, ...],
 ) -> None:
     """Render the localized site."""
-    from pipeline import project
 
-    docs = project.load_documents(ctx.config, posts)
+    docs = _documents(ctx.config, posts)
     if strict:
         sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
     sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts))
@@ -250,7 +260,7 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
     from pipeline import project
 
     config = ctx.config
-    rows = project.status(config, project.load_documents(config, posts), _locales(to))
+    rows = project.status(config, _documents(config, posts), _locales(to))
     if as_json:
         data = [
             {
@@ -291,10 +301,10 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
 @pass_ctx
 def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -> None:
     """Check every catalog against its source; exit 1 on any error-level finding."""
-    from pipeline import checks, project
+    from pipeline import checks
 
     config = ctx.config
-    docs = project.load_documents(config, posts)
+    docs = _documents(config, posts)
     findings = checks.run(config, docs, _locales(to), everything=not posts)
     if fmt == "json":
         click.echo(checks.format_json(findings), nl=False)
@@ -315,7 +325,7 @@ def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
     from pipeline.files import write_atomic
 
     config = ctx.config
-    docs = project.load_documents(config, posts)
+    docs = _documents(config, posts)
     only = _locales(to)
     findings = checks.run(config, docs, only, everything=False)
     for path, html in review.pages(config, docs, findings, only).items():

@@ -16,6 +16,9 @@ from pipeline import locales
 from pipeline.engines import ENGINES
 from pipeline.errors import PostlingoError
 
+# What happens to raw HTML in posts (sources/sanitize.py).
+RAW_HTML_POLICIES = ("sanitize", "keep", "drop")
+
 CONFIG_NAME = "postlingo.toml"
 SEVERITIES = ("error", "warning", "off")
 GETTEXT_WRAP_WIDTH = 79  # msgcat/msgmerge default: lines stay within 79 columns
@@ -51,6 +54,7 @@ class Config:
     targets: tuple[str, ...] = ()
     engine: str = "auto"
     ignore: tuple[str, ...] = ()
+    raw_html: str = "sanitize"  # raw HTML in posts: sanitize, keep or drop
     source_dir: str = "source"
     locales_dir: str = "locales"
     site_dir: str = "site"
@@ -100,6 +104,7 @@ _SCALARS: dict[str, type] = {
     "models_dir": str,
     "glossary": str,
     "cache": str,
+    "raw_html": str,
 }
 
 
@@ -187,6 +192,11 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
     config = Config(**values)
     if config.engine not in ENGINES:
         r._raise("engine", f"engine must be one of {', '.join(ENGINES)}, not {config.engine!r}")
+    if config.raw_html not in RAW_HTML_POLICIES:
+        r._raise(
+            "raw_html",
+            f"raw_html must be one of {', '.join(RAW_HTML_POLICIES)}, not {config.raw_html!r}",
+        )
     if config.wrap_width < 0:
         r._raise("wrap_width", "wrap_width must not be negative")
     for key, codes in (("targets", config.targets), ("locale", tuple(config.locale))):

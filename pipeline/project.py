@@ -41,7 +41,7 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
         if missing:
             raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
         paths = chosen
-    docs = [segment.segment_document(sources.read(p, config.root, config.ignore)) for p in paths]
+    docs = [segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html)) for p in paths]
     seen: dict[str, str] = {}
     for doc in docs:
         if doc.slug in seen:

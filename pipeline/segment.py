@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.document import TAG_RE, Block, Document, Segment, renumber, tags, with_segments
+from pipeline.document import TAG_RE, Document, Segment, Unit, map_units, renumber, tags
 from pipeline.sources.language import is_hangul
 
 # Punctuation that ends a sentence, then what may close around it (quotes,
@@ -100,21 +100,21 @@ def split(text: str, lang: str) -> list[str]:
     return [text[a:b].strip() for a, b in pieces if text[a:b].strip()]
 
 
-def segment_block(block: Block, lang: str) -> Block:
-    """The block with one Segment per sentence, its tags numbered from 1."""
-    if not block.translatable:
-        return with_segments(block, ())
+def segment_unit(unit: Unit, lang: str) -> Unit:
+    """The unit with one Segment per sentence, its tags numbered from 1."""
+    if not unit.translatable:
+        return replace(unit, segments=())
     segments = []
-    for sentence in split(block.text, lang):
-        text, placeholders = renumber(sentence, block.placeholders)
-        segments.append(Segment(text, placeholders, line=block.line, kind=block.kind))
-    return with_segments(block, segments)
+    for sentence in split(unit.text, lang):
+        text, placeholders = renumber(sentence, unit.placeholders)
+        segments.append(Segment(text, placeholders, line=unit.line, kind=unit.kind))
+    return replace(unit, segments=tuple(segments))
 
 
 def segment_document(doc: Document, lang: str | None = None) -> Document:
-    """Every block segmented, by default in the document's own language."""
-    lang = lang or doc.lang
-    return replace(doc, blocks=tuple(segment_block(b, lang) for b in doc.blocks))
+    """Every unit segmented, by default in the document's own language."""
+    chosen = lang or doc.lang
+    return map_units(doc, lambda unit: segment_unit(unit, chosen))
 
 
 # --- deciding one boundary ---------------------------------------------------

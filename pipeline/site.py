@@ -22,7 +22,7 @@ from babel.core import get_global, parse_locale
 from markupsafe import Markup
 
 from pipeline import locales
-from pipeline.article import Article, bcp47, inline_images, localize
+from pipeline.article import Article, bcp47, images, localize
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
@@ -146,12 +146,10 @@ def assets(docs: Sequence[Document], config: Config) -> dict[str, str]:
     """
     found: dict[str, str] = {}
     for doc in docs:
-        for block in doc.blocks:
-            inline = [*block.placeholders, *(p for s in block.segments for p in s.placeholders)]
-            for src in {block.src, *inline_images(inline)} - {""}:
-                path = asset_path(doc, src, config.source_dir)
-                if path is not None:
-                    found[path] = posixpath.join(config.source_dir.strip("/") or ".", path)
+        for src in images(doc):
+            path = asset_path(doc, src, config.source_dir)
+            if path is not None:
+                found[path] = posixpath.join(config.source_dir.strip("/") or ".", path)
     return dict(sorted(found.items()))
 
 

@@ -12,7 +12,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipeline import catalog, locales
-from pipeline.document import CODE, HEADING, IMAGE, LIST_ITEM, PARAGRAPH, Block, Document, Segment
+from pipeline.document import (
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    Document,
+    Element,
+    Node,
+    Segment,
+    Text,
+    Unit,
+)
 from pipeline.engines import MachineTranslation
 from pipeline.engines.pseudo import pseudolocalize
 from pipeline.errors import PostlingoError
@@ -21,13 +31,23 @@ MSGCAT = shutil.which("msgcat")
 MSGFMT = shutil.which("msgfmt")
 
 
-def block(kind: str, line: int, *sentences: str) -> Block:
+CODE = "code"
+IMAGE = "alt attribute"
+
+
+def block(kind: str, line: int, *sentences: str) -> Node:
+    """A paragraph-like element holding one unit; code and images as the readers make them."""
+    if kind == CODE:
+        return Element("pre", children=(Text(" ".join(sentences)),), line=line)
     segments = tuple(Segment(s, line=line, kind=kind) for s in sentences)
-    return Block(kind=kind, text=" ".join(sentences), line=line, segments=segments)
+    unit = Unit(kind=kind, text=" ".join(sentences), line=line, segments=segments)
+    if kind == IMAGE:
+        return Element("img", attrs=(("src", "a.png"), ("alt", unit)), line=line)
+    return Element("p", children=(unit,), line=line)
 
 
-def doc(*blocks: Block, lang: str = "en") -> Document:
-    return Document(slug="post", path="source/post.md", lang=lang, blocks=blocks)
+def doc(*blocks: Node, lang: str = "en") -> Document:
+    return Document(slug="post", path="source/post.md", lang=lang, body=blocks)
 
 
 def catalog_of(*sentences: str) -> polib.POFile:
@@ -67,7 +87,7 @@ def test_template_one_entry_per_distinct_sentence_in_reading_order() -> None:
     assert first.occurrences == [("source/post.md", "1"), ("source/post.md", "3")]
     assert first.comment == "heading, paragraph"
     assert entry(pot, "It is quick.").comment == "paragraph, list item"
-    assert entry(pot, "A face").comment == "image alt"
+    assert entry(pot, "A face").comment == "alt attribute"
     assert all(not e.msgstr and not e.flags for e in pot)
 
 

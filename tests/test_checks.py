@@ -267,9 +267,9 @@ REVIEWED = {
         "Thread lifting notes": "실 리프팅 안내",
         "Recovery usually takes 2~3 days after the procedure.": "시술 후 회복에는 보통 2~3일이 걸립니다.",
         "Read <1>the aftercare guide</1> before your visit.": "방문 전에 <1>사후 관리 안내</1>를 읽어 주세요.",
-        "Write to info@clinic.example or visit https://clinic.example/faq for details.": (
-            "자세한 내용은 info@clinic.example 로 문의하시거나 https://clinic.example/faq 를 "
-            "방문하세요."
+        "Write to <1>info@clinic.example</1> or visit <2>https://clinic.example/faq</2> for details.": (
+            "자세한 내용은 <1>info@clinic.example</1> 로 문의하시거나 "
+            "<2>https://clinic.example/faq</2> 를 방문하세요."
         ),
         "A mini facelift lifts the SMAS layer itself.": "미니 안면거상은 SMAS 층 자체를 들어 올립니다.",
         "Most patients return to work the next day and feel comfortable.": (
@@ -282,9 +282,9 @@ REVIEWED = {
         "Read <1>the aftercare guide</1> before your visit.": (
             "ご来院の前に<1>アフターケアガイド</1>をお読みください。"
         ),
-        "Write to info@clinic.example or visit https://clinic.example/faq for details.": (
-            "詳しくは info@clinic.example までご連絡いただくか、https://clinic.example/faq "
-            "をご覧ください。"
+        "Write to <1>info@clinic.example</1> or visit <2>https://clinic.example/faq</2> for details.": (
+            "詳しくは <1>info@clinic.example</1> までご連絡いただくか、"
+            "<2>https://clinic.example/faq</2> をご覧ください。"
         ),
         "A mini facelift lifts the SMAS layer itself.": "ミニフェイスリフトはSMAS層そのものを引き上げます。",
         "Most patients return to work the next day and feel comfortable.": (
@@ -356,7 +356,7 @@ def test_a_clean_project_passes(root):
 KO = REVIEWED["ko"]
 GUIDE = "Read <1>the aftercare guide</1> before your visit."
 DAYS = "Recovery usually takes 2~3 days after the procedure."
-MAIL = "Write to info@clinic.example or visit https://clinic.example/faq for details."
+MAIL = "Write to <1>info@clinic.example</1> or visit <2>https://clinic.example/faq</2> for details."
 SMAS = "A mini facelift lifts the SMAS layer itself."
 WORK = "Most patients return to work the next day and feel comfortable."
 
@@ -373,7 +373,7 @@ WORK = "Most patients return to work the next day and feel comfortable."
         (DAYS, "시술 후 회복에는 보통 며칠이 걸립니다.", "[numbers] numbers 2, 3 are missing"),
         (
             MAIL,
-            "자세한 내용은 https://clinic.example/faq 를 방문하세요.",
+            "자세한 내용은 <1></1><2>https://clinic.example/faq</2> 를 방문하세요.",
             "[urls] e-mail address info@clinic.example is missing or changed",
         ),
         (

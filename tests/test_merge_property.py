@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import catalog
-from pipeline.document import PARAGRAPH, Block, Document, Segment
+from pipeline.document import PARAGRAPH, Document, Element, Segment, Unit
 from pipeline.engines import MachineTranslation
 
 WORDS = [
@@ -34,11 +34,11 @@ SENTENCE = st.lists(st.sampled_from(WORDS), min_size=2, max_size=7).map(" ".join
 
 
 def template_of(sentences: list[str]) -> polib.POFile:
-    blocks = tuple(
-        Block(PARAGRAPH, s, line=i + 1, segments=(Segment(s, line=i + 1),))
+    body = tuple(
+        Element("p", children=(Unit(PARAGRAPH, s, i + 1, segments=(Segment(s, line=i + 1),)),))
         for i, s in enumerate(sentences)
     )
-    return catalog.template(Document("p", "source/p.md", "en", blocks), "blog")
+    return catalog.template(Document("p", "source/p.md", "en", body), "blog")
 
 
 def live(po: polib.POFile) -> dict[str, polib.POEntry]:

@@ -76,7 +76,7 @@ def test_each_entry_shows_context_origin_findings_and_where_to_edit(tmp_path: Pa
     assert "reviewer" in text
     # neighbouring sentences give context
     assert "Recovery usually takes 2~3 days after the procedure." in text
-    assert "Write to info@clinic.example" in text
+    assert "Write to &lt;1&gt;info@clinic.example" in text
 
 
 def test_items_cover_machine_untranslated_and_flagged_entries_only():

@@ -9,17 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.document import (
-    CODE,
     HEADING,
-    IMAGE,
     PARAGRAPH,
     TITLE,
-    Block,
     Document,
+    Element,
     Placeholder,
+    Text,
+    Unit,
     tags,
 )
-from pipeline.segment import segment_block, segment_document, split
+from pipeline.segment import segment_document, segment_unit, split
 
 # --- English ------------------------------------------------------------------
 
@@ -378,19 +378,19 @@ def test_never_cuts_a_tag_pair(text: str, lang: str) -> None:
 
 # --- blocks and documents ---------------------------------------------------------
 
-LINK = Placeholder("a", '<a href="https://example.com">', "</a>")
-BOLD = Placeholder("strong", "<strong>", "</strong>")
-BREAK = Placeholder("br", "<br>", void=True)
+LINK = Placeholder("a", (("href", "https://example.com"),))
+BOLD = Placeholder("strong")
+BREAK = Placeholder("br", void=True)
 
 
-def test_segment_block_renumbers_tags_per_sentence() -> None:
-    block = Block(
+def test_segment_unit_renumbers_tags_per_sentence() -> None:
+    unit = Unit(
         PARAGRAPH,
         "Read <1>the guide</1> first. Then <2>book</2> a visit.<3/>",
         line=7,
         placeholders=(LINK, BOLD, BREAK),
     )
-    segments = segment_block(block, "en").segments
+    segments = segment_unit(unit, "en").segments
     assert [s.text for s in segments] == [
         "Read <1>the guide</1> first.",
         "Then <1>book</1> a visit.<2/>",
@@ -400,15 +400,15 @@ def test_segment_block_renumbers_tags_per_sentence() -> None:
     assert {(s.line, s.kind) for s in segments} == {(7, PARAGRAPH)}
 
 
-def test_code_blocks_get_no_segments() -> None:
-    block = Block(CODE, "x = 1. y = 2.", line=3)
-    assert segment_block(block, "en").segments == ()
+def test_units_without_words_get_no_segments() -> None:
+    unit = Unit(PARAGRAPH, "<1/> — …", line=3, placeholders=(BREAK,))
+    assert segment_unit(unit, "en").segments == ()
 
 
-@pytest.mark.parametrize("kind", [TITLE, HEADING, IMAGE])
+@pytest.mark.parametrize("kind", [TITLE, HEADING, "alt attribute"])
 def test_titles_headings_and_alt_text_are_split_too(kind: str) -> None:
-    block = Block(kind, "Mini lifting vs. threads. Which lasts?", line=1)
-    texts = [s.text for s in segment_block(block, "en").segments]
+    unit = Unit(kind, "Mini lifting vs. threads. Which lasts?", line=1)
+    texts = [s.text for s in segment_unit(unit, "en").segments]
     assert texts == ["Mini lifting vs. threads.", "Which lasts?"]
 
 
@@ -417,10 +417,10 @@ def test_segment_document_uses_the_document_language() -> None:
         slug="post",
         path="source/post.md",
         lang="ko",
-        blocks=(
-            Block(TITLE, "미니 리프팅", line=1),
-            Block(PARAGRAPH, "처지고… 변화가 시작됩니다. 어떻게 할까요?", line=3),
-            Block(CODE, "print('a. b')", line=5),
+        title=Unit(TITLE, "미니 리프팅", line=1),
+        body=(
+            Element("p", children=(Unit(PARAGRAPH, "처지고… 변화가 시작됩니다. 어떻게 할까요?", line=3),)),
+            Element("pre", children=(Text("print('a. b')"),)),
         ),
     )
     result = segment_document(doc)
@@ -429,4 +429,4 @@ def test_segment_document_uses_the_document_language() -> None:
         "처지고… 변화가 시작됩니다.",
         "어떻게 할까요?",
     ]
-    assert [b.text for b in result.blocks] == [b.text for b in doc.blocks]
+    assert [u.text for u in result.units()] == [u.text for u in doc.units()]

@@ -1,6 +1,6 @@
 """Source posts → Documents: one reader per format, one set of rules for all.
 
-The readers (markdown, html, text) only turn text into blocks. What every
+The readers (markdown, html, text) only turn text into a tree. What every
 post shares is settled here: dropping ignored lines while keeping the
 original line numbers, the slug, the language, and refusing a post with
 nothing to translate.
@@ -13,14 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.document import Document, plain_text
+from pipeline.document import Document, map_units, plain_text
 from pipeline.errors import PostlingoError
 from pipeline.files import read_text
 from pipeline.sources import html, markdown, text
 from pipeline.sources.draft import Draft
 from pipeline.sources.language import source_language
 
-READERS: dict[str, Callable[[str], Draft]] = {
+READERS: dict[str, Callable[[str, str], Draft]] = {
     ".md": markdown.parse,
     ".markdown": markdown.parse,
     ".html": html.parse,
@@ -70,8 +70,10 @@ def drop_ignored(source: str, ignore: Sequence[str]) -> tuple[str, list[int]]:
     return "\n".join(kept), origin
 
 
-def read(path: Path, root: Path, ignore: Sequence[str] = ()) -> Document:
-    """Parse one post; blocks carry no segments yet (segment.py adds them)."""
+def read(
+    path: Path, root: Path, ignore: Sequence[str] = (), raw_html: str = "sanitize"
+) -> Document:
+    """Parse one post; units carry no segments yet (segment_document adds them)."""
     where = _relative(path, root)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
@@ -86,12 +88,15 @@ def read(path: Path, root: Path, ignore: Sequence[str] = ()) -> Document:
         return origin[min(max(line, 1), len(origin)) - 1] if origin else 1
 
     try:
-        draft = reader(kept)
+        draft = reader(kept, raw_html)
     except PostlingoError as exc:
         line = original(exc.line) if exc.line is not None else None
         raise PostlingoError(exc.message, where, line) from exc
-    blocks = tuple(replace(b, line=original(b.line), segments=()) for b in draft.blocks)
-    words = "\n".join(plain_text(b.text) for b in blocks if b.translatable)
+    located = map_units(
+        Document("", where, "", draft.body, draft.title, draft.description),
+        lambda unit: replace(unit, line=original(unit.line)),
+    )
+    words = "\n".join(plain_text(u.text) for u in located.units() if u.translatable)
     if not any(c.isalnum() for c in words):
         raise PostlingoError("the post has no text to translate", where)
     lang_line = draft.meta_lines.get("lang")
@@ -106,4 +111,15 @@ def read(path: Path, root: Path, ignore: Sequence[str] = ()) -> Document:
             where,
             original(slug_line) if slug_line else None,
         )
-    return Document(slug=slug, path=where, lang=lang, blocks=blocks, meta=dict(draft.meta))
+    warnings = tuple(
+        PostlingoError(w.message, where, original(w.line) if w.line else None)
+        for w in draft.warnings
+    )
+    return replace(
+        located,
+        slug=slug,
+        lang=lang,
+        meta=dict(draft.meta),
+        title_from_body=draft.title_from_body,
+        warnings=warnings,
+    )

@@ -1,27 +1,27 @@
-"""What a reader returns: blocks and metadata, before language and path are settled."""
+"""What a reader returns: the tree and metadata, before language and path are settled."""
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
-from pipeline.document import Block
+from pipeline.document import Node, Unit
+from pipeline.errors import PostlingoError
 
 
 @dataclass(frozen=True)
 class Draft:
-    """Blocks in reading order, with lines counted in the text the reader was given.
+    """The body tree, with lines counted in the text the reader was given.
 
     ``meta`` holds the post's own metadata as strings: title, description,
     lang (when declared), slug, date…; ``meta_lines`` says where each key was
-    written, so errors about it can point there.
+    written, so errors about it can point there. ``warnings`` are problems
+    that did not stop the reading (a misspelled front-matter key).
     """
 
-    blocks: tuple[Block, ...]
+    body: tuple[Node, ...]
+    title: Unit | None = None
+    description: Unit | None = None
     meta: dict[str, str] = field(default_factory=dict)
     meta_lines: dict[str, int] = field(default_factory=dict)
-
-
-def group_ids() -> itertools.count[int]:
-    """Ids for lists and tables, unique within one post."""
-    return itertools.count(1)
+    warnings: tuple[PostlingoError, ...] = ()
+    title_from_body: bool = False

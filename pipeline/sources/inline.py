@@ -1,23 +1,26 @@
-"""Inline markup → placeholder tags, shared by the Markdown and HTML readers.
+"""A run of inline content → a Unit with numbered placeholder tags, or kept nodes.
 
-Readers feed text and markup in reading order; the builder numbers the tags
-in order of appearance only at the end, so that text that arrives in pieces
-(split by comments, entities, ignored elements) is checked as one string: a
-literal ``<1>`` written by the author can never turn into a tag.
+Readers feed text and markup in reading order; tags are numbered in order
+of appearance only at the end, so text that arrives in pieces (split by
+comments, entities, ignored elements) is checked as one string: a literal
+``<1>`` written by the author can never turn into a tag.
+
+Void elements at either edge of a run (a task-list checkbox, an image
+before its caption, a trailing line break) stay outside the unit as nodes
+of their own: they are not the translator's business. A run with no words
+at all is kept as nodes too.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from pipeline.document import TAG_RE, Block, Placeholder
+from pipeline.document import TAG_RE, Element, Node, Placeholder, Text, Unit, kept_text
 
 # HTML's own definition of whitespace; U+00A0 and friends are content.
 _SPACE_RE = re.compile(r"[ \t\n\r\f]+")
+_SPACES = " \t\n\r\f"
 _LEADING_SPACE_RE = re.compile(r"^((?:<\d+>)+) ")
 _TRAILING_SPACE_RE = re.compile(r" ((?:</\d+>)+)$")
 
@@ -30,14 +33,9 @@ def element_names(spaced: str) -> frozenset[str]:
 VOID_ELEMENTS = element_names("area base br col embed hr img input link meta source track wbr")
 
 
-def start_tag(name: str, attrs: Iterable[tuple[str, str]]) -> str:
-    """An HTML start tag with every attribute value escaped and quoted."""
-    parts = [name]
-    for key, value in attrs:
-        if not key or key.startswith("{"):
-            continue  # namespaced attributes of foreign content
-        parts.append(f'{key}="{html.escape(value, quote=True)}"')
-    return "<" + " ".join(parts) + ">"
+def _blank(text: str) -> bool:
+    """Only HTML whitespace; a no-break space is content (Tistory's spacer paragraphs)."""
+    return not text.strip(_SPACES)
 
 
 def collapse(text: str) -> str:
@@ -48,13 +46,14 @@ def collapse(text: str) -> str:
 @dataclass(frozen=True)
 class _Mark:
     kind: str  # open, close, void
-    ref: int  # index into InlineText._markup
+    ref: int  # index into InlineRun._markup
 
 
-class InlineText:
-    """Collects the text of one block and the markup that interrupts it."""
+class InlineRun:
+    """Collects the text of one run and the markup that interrupts it."""
 
-    def __init__(self) -> None:
+    def __init__(self, line: int) -> None:
+        self.line = line
         self._parts: list[str | _Mark] = []
         self._markup: list[Placeholder] = []
 
@@ -62,31 +61,99 @@ class InlineText:
         if text:
             self._parts.append(text)
 
-    def open(self, name: str, open_html: str, close_html: str) -> int:
+    def open(self, ph: Placeholder) -> int:
         """Start a pair tag; pass the returned handle to close()."""
-        self._markup.append(Placeholder(name, open_html, close_html))
+        self._markup.append(ph)
         self._parts.append(_Mark("open", len(self._markup) - 1))
         return len(self._markup) - 1
 
     def close(self, handle: int) -> None:
         self._parts.append(_Mark("close", handle))
 
-    def void(self, name: str, markup: str) -> None:
-        self._markup.append(Placeholder(name, markup, void=True))
+    def void(self, ph: Placeholder) -> None:
+        self._markup.append(ph)
         self._parts.append(_Mark("void", len(self._markup) - 1))
 
     @property
     def empty(self) -> bool:
-        return not any(isinstance(p, _Mark) or p.strip() for p in self._parts)
+        return not any(isinstance(p, _Mark) or p.strip(" \t\n\r\f") for p in self._parts)
 
-    def _margin(self, part: str | _Mark) -> bool:
-        """Whitespace or a line break at either end of a block: nothing to keep."""
+    def has_words(self) -> bool:
+        return any(isinstance(p, str) and any(c.isalnum() for c in p) for p in self._parts)
+
+    def nodes(self, kind: str) -> list[Node]:
+        """The run as tree nodes: kept edges, then one Unit (when it has words)."""
+        parts = list(self._parts)
+        if not self.has_words():
+            return self._kept(parts)
+        head = 0
+        while head < len(parts) and self._edge(parts[head]):
+            head += 1
+        tail = len(parts)
+        while tail > head and self._edge(parts[tail - 1]):
+            tail -= 1
+        text, placeholders = self._build(parts[head:tail])
+        unit = Unit(kind, text, self.line, placeholders)
+        before = self._kept(parts[:head], keep_end=True)
+        after = self._kept(parts[tail:], keep_start=True)
+        # the space between a kept edge and the words belongs on the page
+        first, last = parts[head], parts[tail - 1]
+        if before and isinstance(first, str) and first[:1] in _SPACES:
+            before.append(Text(" "))
+        if after and isinstance(last, str) and last[-1:] in _SPACES:
+            after.insert(0, Text(" "))
+        return [*before, unit, *after]
+
+    def _edge(self, part: str | _Mark) -> bool:
         if isinstance(part, str):
             return not part.strip(" \t\n\r\f")
-        return part.kind == "void" and self._markup[part.ref].name in ("br", "wbr")
+        if part.kind != "void":
+            return False
+        ph = self._markup[part.ref]
+        return ph.name != "#text" and not any(c.isalnum() for c in kept_text(ph.content))
 
-    def build(self) -> tuple[str, tuple[Placeholder, ...]]:
-        """The block text with tags numbered from 1, and what each number stands for."""
+    def _kept(
+        self, parts: list[str | _Mark], keep_start: bool = False, keep_end: bool = False
+    ) -> list[Node]:
+        """Parts rebuilt as elements and text; the run's outer edges lose their whitespace."""
+        stack: list[tuple[Placeholder | None, list[Node]]] = [(None, [])]
+        for part in parts:
+            if isinstance(part, str):
+                siblings = stack[-1][1]
+                if siblings and isinstance(siblings[-1], Text):
+                    part = siblings.pop().value + part  # type: ignore[union-attr]
+                spaced = _SPACE_RE.sub(" ", part)
+                if spaced:
+                    siblings.append(Text(spaced))
+                continue
+            ph = self._markup[part.ref]
+            if part.kind == "open":
+                stack.append((ph, []))
+            elif part.kind == "close" and len(stack) > 1:
+                opened, children = stack.pop()
+                assert opened is not None
+                stack[-1][1].append(Element(opened.name, opened.attrs, tuple(children)))
+            elif ph.name == "#text":
+                stack[-1][1].extend(ph.content)
+            else:
+                stack[-1][1].append(Element(ph.name, ph.attrs, ph.content))
+        nodes = stack[0][1]
+        # strip whitespace-only text at the run's edges
+        while (
+            not keep_start and nodes and isinstance(nodes[0], Text) and _blank(nodes[0].value)
+        ):
+            nodes.pop(0)
+        while (
+            not keep_end and nodes and isinstance(nodes[-1], Text) and _blank(nodes[-1].value)
+        ):
+            nodes.pop()
+        if not keep_start and nodes and isinstance(nodes[0], Text):
+            nodes[0] = Text(nodes[0].value.lstrip(_SPACES))
+        if not keep_end and nodes and isinstance(nodes[-1], Text):
+            nodes[-1] = Text(nodes[-1].value.rstrip(_SPACES))
+        return nodes if any(not isinstance(n, Text) or not _blank(n.value) for n in nodes) else []
+
+    def _build(self, parts: list[str | _Mark]) -> tuple[str, tuple[Placeholder, ...]]:
         out: list[str] = []
         used: list[Placeholder] = []
         numbers: dict[int, int] = {}
@@ -98,16 +165,11 @@ class InlineText:
             pos = 0
             for m in TAG_RE.finditer(plain):
                 out.append(plain[pos : m.start()])
-                used.append(Placeholder("text", html.escape(m.group(0), quote=False), void=True))
+                used.append(Placeholder("#text", void=True, content=(Text(m.group(0)),)))
                 out.append(f"<{len(used)}/>")
                 pos = m.end()
             out.append(plain[pos:])
 
-        parts = list(self._parts)
-        while parts and self._margin(parts[0]):
-            parts.pop(0)
-        while parts and self._margin(parts[-1]):
-            parts.pop()
         for part in parts:
             if isinstance(part, str):
                 pending.append(part)
@@ -121,18 +183,18 @@ class InlineText:
             out.append(f"<{len(used)}/>" if part.kind == "void" else f"<{len(used)}>")
         flush_text()
         text = _SPACE_RE.sub(" ", "".join(out)).strip(" ")
-        # " <1>word </1>" → "<1>word</1>": no space at the block's edges, even inside tags
+        # " <1>word </1>" → "<1>word</1>": no space at the unit's edges, even inside tags
         text = _LEADING_SPACE_RE.sub(r"\1", _TRAILING_SPACE_RE.sub(r"\1", text))
         return text, tuple(used)
 
 
-def plain_block(kind: str, text: str, line: int, **fields: Any) -> Block:
-    """A block of text that carries no markup (a title, an alt text, a plain-text line).
+def plain_unit(kind: str, text: str, line: int) -> Unit:
+    """A unit of text that carries no markup (a title, an attribute value, a text line).
 
-    It still goes through InlineText, so a literal ``<1>`` the author wrote is
+    It still goes through InlineRun, so a literal ``<1>`` the author wrote is
     kept as text and never taken for a placeholder tag.
     """
-    builder = InlineText()
-    builder.text(text)
-    value, placeholders = builder.build()
-    return Block(kind, value, line, placeholders, **fields)
+    run = InlineRun(line)
+    run.text(text)
+    value, placeholders = run._build(list(run._parts))
+    return Unit(kind, value, line, placeholders, plain=True)

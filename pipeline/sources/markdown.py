@@ -1,333 +1,137 @@
-"""Markdown posts → blocks, through markdown-it-py's token stream.
+"""Markdown posts → the document tree, through markdown-it-py's own HTML.
 
-YAML front matter between ``---`` lines gives title, description, lang,
-slug, date… Raw HTML blocks are read with the HTML reader, so their text is
-translated like any other; raw inline HTML (``<span class="x">``) becomes a
-void placeholder holding the tag as written, and the words around it stay in
-the sentence.
+The post is rendered by markdown-it-py (CommonMark, GFM tables,
+strikethrough, task lists, autolinks and footnotes, definition lists, MkDocs
+admonitions, ``{#id}`` on headings, static-site tags) and the HTML read by
+the shared HTML5 walker. That makes the reference for "faithful" the
+reader itself: raw HTML between Markdown blocks nests as a browser nests it,
+and the tree is what markdown-it-py shows. Rendering token by token keeps a
+table from each output line to the source line it came from.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import html
+import functools
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
-from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.gfm import gfm_plugin
 
-from pipeline.document import (
-    CODE,
-    DESCRIPTION,
-    HEADING,
-    IMAGE,
-    LIST_ITEM,
-    PARAGRAPH,
-    QUOTE,
-    TABLE_CELL,
-    TITLE,
-    Block,
-    Placeholder,
-    plain_text,
-)
-from pipeline.errors import PostlingoError
-from pipeline.sources import html as html_reader
-from pipeline.sources.draft import Draft, group_ids
-from pipeline.sources.inline import VOID_ELEMENTS, InlineText, plain_block, start_tag
+from pipeline.document import DESCRIPTION, TITLE
+from pipeline.sources import dom
+from pipeline.sources.draft import Draft
+from pipeline.sources.front_matter import read_front_matter, split_front_matter
+from pipeline.sources.inline import plain_unit
+from pipeline.sources.sanitize import dropped_warning, sanitize_tree
+from pipeline.sources.site_tags import site_tags_plugin
 
-_MD = MarkdownIt("commonmark").enable("table")
-_FENCE_END = ("---", "...")
-_TAG_NAME_RE = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-_PAIRS = {"strong": "strong", "em": "em", "s": "s"}
+_HEADING_ID_RE = re.compile(r"\s*\{(#[\w:.-]+(?:\s+\.[\w-]+)*|(?:\.[\w-]+\s*)+)\}\s*$")
 
 
-# --- front matter ------------------------------------------------------------
-
-
-def split_front_matter(text: str) -> tuple[str, str, int]:
-    """(front matter, body, lines before the body). No front matter: ('', text, 0)."""
-    lines = text.split("\n")
-    if not lines or lines[0].rstrip() != "---":
-        return "", text, 0
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() in _FENCE_END:
-            return "\n".join(lines[1:index]), "\n".join(lines[index + 1 :]), index + 1
-    raise PostlingoError("front matter starting here is never closed with ---", None, 1)
-
-
-def _meta_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return ", ".join(_meta_value(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _bad_date(front: str) -> int:
-    """The file line of the first timestamp in the front matter that is no real date."""
-    constructor = yaml.SafeLoader("")
-    pending = [yaml.compose(front, Loader=yaml.SafeLoader)]
-    seen: set[int] = set()  # an alias may make the tree a loop
-    while pending:
-        node = pending.pop(0)
-        if node is None or id(node) in seen:
+def _heading_ids(state: StateCore) -> None:
+    """`## Title {#id .class}` (kramdown, Pandoc, Hugo): the braces become attributes."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        inline = tokens[index + 1]
+        if token.type != "heading_open" or inline.type != "inline" or not inline.children:
             continue
-        seen.add(id(node))
-        if isinstance(node, yaml.MappingNode):
-            pending.extend(n for pair in node.value for n in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            pending.extend(node.value)
-        elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
-            try:
-                constructor.construct_yaml_timestamp(node)
-            except ValueError:
-                return int(node.start_mark.line) + 2
-    return 2
+        last = inline.children[-1]
+        m = _HEADING_ID_RE.search(last.content) if last.type == "text" else None
+        if m is None:
+            continue
+        last.content = last.content[: m.start()]
+        for part in m.group(1).split():
+            if part.startswith("#"):
+                token.attrSet("id", part[1:])
+            else:
+                classes = f"{token.attrGet('class') or ''} {part[1:]}".strip()
+                token.attrSet("class", classes)
 
 
-def read_front_matter(front: str) -> tuple[dict[str, str], dict[str, int]]:
-    """Front matter → string metadata and the line (1-based, in the file) of each key."""
-    if not front.strip():
-        return {}, {}
-    try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PostlingoError(f"front matter is not valid YAML: {problem}", None, line) from exc
-    except ValueError as exc:  # a date YAML recognises but the calendar lacks: 2024-02-30
-        raise PostlingoError(
-            f"front matter has no such date: {exc}", None, _bad_date(front)
-        ) from exc
-    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise PostlingoError("front matter must be a YAML mapping (key: value lines)", None, 2)
-    lines = {str(k.value): k.start_mark.line + 2 for k, _ in node.value}
-    meta = {str(k): _meta_value(v) for k, v in data.items() if not isinstance(v, dict)}
-    return meta, lines
+def _nothing(*_: object) -> str:
+    return ""
 
 
-# --- inline content ----------------------------------------------------------
+@functools.cache
+def renderer(raw_html: str = "keep") -> MarkdownIt:
+    """The one Markdown configuration: the reader and the reference both use it.
 
-
-def _alt_text(token: Token) -> str:
-    parts: list[str] = []
-    for child in token.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
-            parts.append(" ")
-        elif child.type == "image":
-            parts.append(_alt_text(child))
-    return "".join(parts)
-
-
-def _image_markup(token: Token) -> str:
-    attrs = [("src", str(token.attrGet("src") or "")), ("alt", _alt_text(token))]
-    if token.attrGet("title"):
-        attrs.append(("title", str(token.attrGet("title"))))
-    return start_tag("img", attrs)
-
-
-def inline_text(children: Sequence[Token]) -> tuple[str, tuple[Placeholder, ...]]:
-    """Inline tokens → block text with numbered tags, and their placeholders."""
-    builder = InlineText()
-    open_tags: list[int] = []
-    pairs = _html_pairs(children)
-    handles: dict[int, int] = {}  # index of a closing html_inline → handle of its opening
-    tokens: Iterator[tuple[int, Token]] = iter(enumerate(children))
-    for index, token in tokens:
-        kind = token.type
-        if kind == "text":
-            builder.text(token.content)
-        elif kind == "softbreak":
-            builder.text(" ")
-        elif kind == "hardbreak":
-            builder.void("br", "<br>")
-        elif kind == "code_inline":
-            builder.void("code", f"<code>{html.escape(token.content, quote=False)}</code>")
-        elif kind == "image":
-            builder.void("img", _image_markup(token))
-        elif kind == "html_inline" and index in pairs:
-            name = _tag_name(token.content)
-            handles[pairs[index]] = builder.open(
-                name, token.content, children[pairs[index]].content
-            )
-        elif kind == "html_inline" and index in handles:
-            builder.close(handles.pop(index))
-        elif kind == "html_inline":
-            builder.void(_tag_name(token.content), token.content)
-        elif kind == "link_open" and token.markup == "autolink":
-            # The text of an autolink is its URL: keep it whole, out of the msgid.
-            href = str(token.attrGet("href") or "")
-            shown = "".join(t.content for _, t in _until_close(tokens))
-            builder.void("a", f"{start_tag('a', [('href', href)])}{html.escape(shown)}</a>")
-        elif kind == "link_open":
-            attrs = [(str(k), str(v)) for k, v in token.attrs.items()]
-            open_tags.append(builder.open("a", start_tag("a", attrs), "</a>"))
-        elif kind.endswith("_open") and kind[:-5] in _PAIRS:
-            name = _PAIRS[kind[:-5]]
-            open_tags.append(builder.open(name, f"<{name}>", f"</{name}>"))
-        elif kind.endswith("_close") and open_tags:
-            builder.close(open_tags.pop())
-    return builder.build()
-
-
-def _until_close(tokens: Iterator[tuple[int, Token]]) -> Iterator[tuple[int, Token]]:
-    for index, token in tokens:
-        if token.type == "link_close":
-            return
-        yield index, token
-
-
-def _tag_name(markup: str) -> str:
-    m = _TAG_NAME_RE.match(markup)
-    return m.group(1).lower() if m else "html"
-
-
-def _html_pairs(children: Sequence[Token]) -> dict[int, int]:
-    """Raw inline HTML start tags matched with their end tags: index → index.
-
-    A matched pair becomes one pair placeholder (``<1>words</1>``) rather than
-    two void ones, so reviewers see what the words are wrapped in. Only pairs
-    that nest properly with the Markdown emphasis and links around them match.
+    With raw_html = "drop", raw HTML in the post renders as nothing.
     """
-    pairs: dict[int, int] = {}
-    stack: list[tuple[str, int, int]] = []  # (tag name, index, markdown depth)
-    depth = 0
-    for index, token in enumerate(children):
-        if token.type.endswith("_open"):
-            depth += 1
-        elif token.type.endswith("_close"):
-            depth -= 1
-            stack = [entry for entry in stack if entry[2] <= depth]
-        elif token.type == "html_inline":
-            markup = token.content
-            name = _tag_name(markup)
-            if markup.startswith("</"):
-                if stack and stack[-1][0] == name and stack[-1][2] == depth:
-                    pairs[stack.pop()[1]] = index
-            elif name != "html" and name not in VOID_ELEMENTS and not markup.endswith("/>"):
-                stack.append((name, index, depth))
-    return pairs
+    md = MarkdownIt("commonmark", {"html": True})
+    md.use(gfm_plugin).use(deflist_plugin).use(admon_plugin).use(site_tags_plugin)
+    md.core.ruler.after("inline", "heading_ids", _heading_ids)
+    # "2~3일", "4~5 days": Korean (and many English) posts write ranges with one tilde
+    md.options["strikethrough_single_tilde"] = False
+    if raw_html == "drop":
+        md.add_render_rule("html_block", _nothing)
+        md.add_render_rule("html_inline", _nothing)
+    return md
 
 
-def _standalone_image(children: Sequence[Token]) -> Token | None:
-    """The image, when a paragraph holds nothing else."""
-    images = [t for t in children if t.type == "image"]
-    rest = [t for t in children if t.type != "image"]
-    plain = all(t.type in ("softbreak", "text") and not t.content.strip() for t in rest)
-    return images[0] if len(images) == 1 and plain else None
+def reference_html(body: str) -> str:
+    """markdown-it-py's own rendering of a post body, raw HTML kept: what a faithful page shows."""
+    return renderer().render(body)
 
 
-# --- blocks ------------------------------------------------------------------
-
-
-class _Walker:
-    """Tracks the containers markdown-it opens and closes around each inline token."""
-
-    def __init__(self, offset: int) -> None:
-        self.offset = offset
-        self.groups = group_ids()
-        self.blocks: list[Block] = []
-        self.lists: list[tuple[int, bool]] = []  # (group, ordered) of each open list
-        self.quotes = 0
-        self.table: int | None = None
-        self.row = -1
-        self.cell: tuple[bool, tuple[tuple[str, str], ...]] = (False, ())
-        self.heading = 0  # level of the open heading, 0 outside one
-
-    def line(self, token: Token) -> int:
-        return (token.map[0] if token.map else 0) + 1 + self.offset
-
-    def walk(self, tokens: Sequence[Token]) -> list[Block]:
-        for token in tokens:
-            self.token(token)
-        return self.blocks
-
-    def token(self, token: Token) -> None:
-        kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
-            self.lists.append((next(self.groups), kind == "ordered_list_open"))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            self.lists.pop()
-        elif kind == "blockquote_open":
-            self.quotes += 1
-        elif kind == "blockquote_close":
-            self.quotes -= 1
-        elif kind == "table_open":
-            self.table, self.row = next(self.groups), -1
-        elif kind == "table_close":
-            self.table = None
-        elif kind == "tr_open":
-            self.row += 1
-        elif kind in ("th_open", "td_open"):
-            style = token.attrGet("style")
-            self.cell = (kind == "th_open", (("style", str(style)),) if style else ())
-        elif kind == "heading_open":
-            self.heading = int(token.tag[1:])
-        elif kind == "heading_close":
-            self.heading = 0
-        elif kind == "inline":
-            self.inline(token)
-        elif kind in ("fence", "code_block"):
-            lang = token.info.split()[0] if token.info.strip() else ""
-            attrs = (("class", f"language-{lang}"),) if lang else ()
-            text = token.content[:-1] if token.content.endswith("\n") else token.content
-            self.blocks.append(Block(CODE, text, self.line(token), attrs=attrs))
-        elif kind == "html_block":
-            line = self.line(token) - 1
-            self.blocks.extend(html_reader.body_blocks(token.content, line, self.groups))
-
-    def inline(self, token: Token) -> None:
-        line = self.line(token)
-        children = token.children or []
-        if self.table is not None and not self.heading:
-            text, placeholders = inline_text(children)
-            header, attrs = self.cell
-            block = Block(TABLE_CELL, text, line, placeholders, group=self.table, row=self.row)
-            self.blocks.append(replace(block, header=header, attrs=attrs))
-            return
-        image = None if self.heading else _standalone_image(children)
-        if image is not None:
-            title = image.attrGet("title")
-            attrs = (("title", str(title)),) if title else ()
-            src = str(image.attrGet("src") or "")
-            self.blocks.append(plain_block(IMAGE, _alt_text(image), line, src=src, attrs=attrs))
-            return
-        text, placeholders = inline_text(children)
-        if not text:
-            return
-        if self.heading:
-            self.blocks.append(Block(HEADING, text, line, placeholders, level=self.heading))
-        elif self.lists:
-            group, ordered = self.lists[-1]
-            level = len(self.lists)
-            block = Block(LIST_ITEM, text, line, placeholders, level=level, group=group)
-            self.blocks.append(replace(block, ordered=ordered))
+def render_with_lines(body: str, raw_html: str = "keep") -> tuple[str, list[int]]:
+    """The body's HTML and, at index n - 1, the source line of output line n."""
+    md = renderer(raw_html)
+    env: dict[str, object] = {}
+    tokens = md.parse(body, env)
+    html_out = md.renderer
+    assert isinstance(html_out, RendererHTML)
+    out: list[str] = []
+    table = [1]  # table[n - 1]: source line of output line n
+    fresh = True  # the next piece starts a new output line
+    current = 1
+    for index, token in enumerate(tokens):
+        if token.type == "inline":
+            piece = html_out.renderInline(token.children or [], md.options, env)
+        elif token.type in html_out.rules:
+            piece = html_out.rules[token.type](tokens, index, md.options, env)
         else:
-            kind = QUOTE if self.quotes else PARAGRAPH
-            self.blocks.append(Block(kind, text, line, placeholders))
+            piece = html_out.renderToken(tokens, index, md.options, env)
+        if not piece:
+            continue
+        if token.map:
+            current = token.map[0] + 1
+        if fresh:
+            table[-1] = current
+        inner = token.type in ("html_block", "inline", "fence", "code_block")
+        breaks = piece.count("\n")
+        for k in range(1, breaks + 1):
+            table.append(current + k if inner else current)
+        fresh = piece.endswith("\n")
+        out.append(piece)
+    return "".join(out), table
 
 
-def parse(text: str) -> Draft:
-    """A Markdown post → title, description, body blocks."""
+def parse(text: str, raw_html: str = "sanitize") -> Draft:
+    """A Markdown post → title, description and body tree."""
     front, body, offset = split_front_matter(text)
-    meta, meta_lines = read_front_matter(front)
-    blocks = _Walker(offset).walk(_MD.parse(body))
-    header: list[Block] = []
-    for key, kind in (("title", TITLE), ("description", DESCRIPTION)):
-        if meta.get(key, "").strip():
-            header.append(plain_block(kind, meta[key], meta_lines.get(key, 1)))
-    if not meta.get("title") and blocks and blocks[0].kind == HEADING and blocks[0].level == 1:
-        first = blocks.pop(0)
-        header.insert(0, replace(first, kind=TITLE, level=0))
-        meta["title"] = plain_text(first.text)
-    return Draft(tuple(header + blocks), meta, meta_lines)
+    matter = read_front_matter(front)
+    rendered, table = render_with_lines(body, raw_html)
+    root, lines = dom.parse_tree(rendered, fragment=True)
+
+    def line_of(rendered_line: int) -> int:
+        return table[min(max(rendered_line, 1), len(table)) - 1] + offset
+
+    dropped = sanitize_tree(root, raw_html, lines)
+    nodes = dom.Walker(root, lines, line_of).flow(root)
+    meta = dict(matter.meta)
+    title = description = None
+    if meta.get("title", "").strip():
+        title = plain_unit(TITLE, meta["title"], matter.lines.get("title", 1))
+    if meta.get("description", "").strip():
+        description = plain_unit(DESCRIPTION, meta["description"], matter.lines.get("description", 1))
+    from_body = False
+    if title is None:
+        title, nodes = dom.first_heading(nodes)
+        from_body = title is not None
+    warnings = (*matter.warnings, *dropped_warning(dropped, line_of))
+    return Draft(nodes, title, description, meta, matter.lines, warnings, from_body)

@@ -261,3 +261,22 @@ def test_a_second_run_waits_for_the_first_and_says_for_whom(translated, tmp_path
         assert second.poll() is None
     _, rest = second.communicate(timeout=60)
     assert second.returncode == 0, rest
+
+
+def test_a_save_that_does_not_parse_is_left_as_saved_and_reported(
+    translated, tmp_path, monkeypatch
+):
+    root = tmp_path / "p"
+    shutil.copytree(translated, root)
+    target = root / "locales" / "ja" / "post-0001.po"
+    doc = root / "source" / "post-0001.md"
+    doc.write_text(doc.read_text() + "\nA sentence to translate.\n")
+    lines = target.read_bytes().split(b"\n")
+    half = b"\n".join([*lines[:12], b'msgstr "half a save', *lines[13:]])
+    arm(monkeypatch, "engine", target, Injector(lambda: target.write_bytes(half)))
+    config = load_config(root)
+    result = project.translate(config, project.load_documents(config))
+    assert target.read_bytes() == half
+    assert any(w.startswith(f"{target}:") and "left as saved" in w for w in result.warnings)
+    other = root / "locales" / "ko" / "post-0001.po"
+    assert "A sentence to translate." in other.read_text()  # the rest of the run went on

@@ -165,3 +165,12 @@ def test_fuzz_config_tables(raw: dict[str, Any]):
 def test_the_config_seeds_are_read(seed):
     name = "pyproject.toml" if b"[tool.postlingo]" in seed else "postlingo.toml"
     assert read_config(seed, name) is not None
+
+
+@pytest.mark.parametrize("cut", ['msgid "half a save', '#~ msgstr "gone', '"continued'])
+def test_a_string_without_its_closing_quote_is_an_error_not_a_shorter_string(cut):
+    """polib would read `msgid "half a save` as "half a sav", and accept the file."""
+    text = PO_SEED.decode() + f'\nmsgid "x"\n{cut}\n'
+    with pytest.raises(PostlingoError) as info:
+        catalog.parse(text, Path("p.po"))
+    assert info.value.line == text.count("\n") and "closing quote" in info.value.message

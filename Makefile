@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench bench-extract clean
+.PHONY: install run test fuzz lint bench bench-extract clean
 
 install: $(STAMP)
 
@@ -22,6 +22,10 @@ test: install
 	$(BIN)/ruff check pipeline tests
 	$(BIN)/mypy pipeline
 	$(BIN)/python -m pytest -q
+
+# The fuzz targets (test_fuzz_*) at length; make test runs them briefly.
+fuzz: install
+	POSTLINGO_FUZZ_EXAMPLES=$${POSTLINGO_FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q -k fuzz --hypothesis-show-statistics tests
 
 lint: install
 	$(BIN)/ruff check pipeline tests

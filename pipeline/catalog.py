@@ -240,8 +240,26 @@ def percent_publishable(po: polib.POFile, *, machine: bool, pseudo: bool) -> flo
 _POLIB_LINE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
 
 
+_STRING_LINE = re.compile(
+    r'(?:#[~|] ?)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?(".*)'
+)
+_CLOSED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _unterminated(text: str) -> int | None:
+    """The first line whose string has no closing quote: polib would cut its last character."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = _STRING_LINE.fullmatch(line.strip())
+        if found and not _CLOSED_STRING.match(found.group(1)):
+            return number
+    return None
+
+
 def parse(text: str, path: Path) -> polib.POFile:
     """Read PO text; a syntax error names the file and the line."""
+    broken = _unterminated(text)
+    if broken is not None:
+        raise PostlingoError("invalid PO file: string without its closing quote", path, broken)
     parser = polib._POFileParser("", encoding="utf-8", check_for_duplicates=False)
     # polib would split on every Unicode line boundary (U+2028, \x1c, ...);
     # gettext only ends lines at "\n".

@@ -5,8 +5,10 @@ Heavy modules are imported inside commands so `postlingo --help` stays instant.
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from pipeline.engines import ENGINES
-from pipeline.errors import EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
+from pipeline.errors import EXIT_INTERNAL, EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
 from pipeline.models_cli import models
 
 if TYPE_CHECKING:
@@ -29,18 +31,44 @@ T = TypeVar("T")
 class Context:
     """Shared by every command: where the project is and its (lazily read) config."""
 
-    def __init__(self, directory: Path, config_file: Path | None) -> None:
-        self.directory = directory
-        self.config_file = config_file
+    def __init__(self) -> None:
+        self.directory = Path(".")
+        self.config_file: Path | None = None
+        self.debug = False
         self._config: Config | None = None
+
+    @property
+    def root(self) -> Path:
+        """Absolute, so every path built from it can be shown relative to the project."""
+        return self.directory.absolute()
 
     @property
     def config(self) -> Config:
         if self._config is None:
             from pipeline import config
 
-            self._config = config.load(self.directory, self.config_file)
+            self._config = config.load(self.root, self.config_file)
         return self._config
+
+    def lock(self, *more: Path) -> Config:
+        """Hold the project lock until the command ends, then clear what killed runs left."""
+        from pipeline.files import sweep_temp
+        from pipeline.lock import project_lock
+
+        say = functools.partial(click.echo, err=True)
+        click.get_current_context().with_resource(project_lock(self.root, say))
+        config = self.config
+        swept = [p for d in (config.locales_path, config.site_path, *more) for p in sweep_temp(d)]
+        if swept:
+            say(f"removed {len(swept)} temporary files an interrupted run left behind")
+        return config
+
+    def shown(self, path: Path) -> str:
+        """A path as messages show it: from the project root when it is inside."""
+        for root in (self.root, self.root.resolve()):
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix() or "."
+        return str(path)
 
 
 def _documents(config: Config, posts: Sequence[str] = ()) -> list[Document]:
@@ -93,11 +121,13 @@ posts_argument = click.argument("posts", nargs=-1, metavar="[POST]...")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Config file (default: postlingo.toml, or [tool.postlingo] in pyproject.toml).",
 )
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 @click.version_option(package_name="postlingo")
 @click.pass_context
-def cli(ctx: click.Context, directory: Path, config_file: Path | None) -> None:
+def cli(ctx: click.Context, directory: Path, config_file: Path | None, debug: bool) -> None:
     """Translate blog posts through gettext catalogs into localized HTML."""
-    ctx.obj = Context(directory, config_file)
+    state = ctx.ensure_object(Context)
+    state.directory, state.config_file, state.debug = directory, config_file, debug
 
 
 @cli.command()
@@ -118,7 +148,7 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
     """Segment the posts and write locales/<slug>.pot."""
     from pipeline import project
 
-    config = ctx.config
+    config = ctx.lock()
     docs = _documents(config, posts)
     segments, changed = project.extract(config, docs)
     click.echo(
@@ -158,6 +188,7 @@ def translate(
     ctx: Context, to: tuple[str, ...], engine: str | None, posts: tuple[str, ...]
 ) -> None:
     """Extract, merge the catalogs, and machine-translate empty entries."""
+    ctx.lock()
     _translate(ctx, posts, to, engine)
 
 
@@ -182,8 +213,8 @@ def _build(
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for stale in result.removed:
-        click.echo(f"removed {stale} (no longer published)")
-    index = config.site_path / "index.html"
+        click.echo(f"removed {ctx.shown(stale)} (no longer published)")
+    index = ctx.shown(config.site_path / "index.html")
     click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
     if pseudo:
         click.echo(
@@ -212,7 +243,8 @@ def build(
 ) -> None:
     """Render the localized site."""
 
-    docs = _documents(ctx.config, posts)
+    config = ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
+    docs = _documents(config, posts)
     if strict:
         sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
     sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts))
@@ -246,6 +278,7 @@ def _strict_build(
 @pass_ctx
 def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
     """Extract, translate and build: the main job."""
+    ctx.lock()
     docs, result = _translate(ctx, (), to, engine)
     sys.exit(_build(ctx, docs, to, result.used_pseudo, None))
 
@@ -324,7 +357,7 @@ def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
     from pipeline import checks, project, review
     from pipeline.files import write_atomic
 
-    config = ctx.config
+    config = ctx.lock()
     docs = _documents(config, posts)
     only = _locales(to)
     findings = checks.run(config, docs, only, everything=False)
@@ -337,9 +370,13 @@ cli.add_command(models)
 
 
 def main() -> None:
+    """Every outcome is one line and an exit code; a traceback only under --debug."""
+    state = Context()
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, obj=state)
     except PostlingoError as exc:
+        if exc.path is not None:
+            exc.path = state.shown(Path(exc.path))
         click.echo(f"postlingo: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
@@ -348,5 +385,14 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except SystemExit as exc:
-        sys.exit(exc.code)
+    except Exception as exc:
+        if state.debug:
+            traceback.print_exc()
+        hint = "" if state.debug else "; run again with --debug for the details"
+        detail = " ".join(str(exc).split())
+        click.echo(
+            f"postlingo: internal error: {type(exc).__name__}: {detail} "
+            f"(a bug in postlingo, please report it{hint})",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)

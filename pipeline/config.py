@@ -15,6 +15,7 @@ from typing import Any
 from pipeline import locales
 from pipeline.engines import ENGINES
 from pipeline.errors import PostlingoError
+from pipeline.files import read_text
 
 # What happens to raw HTML in posts (sources/sanitize.py).
 RAW_HTML_POLICIES = ("sanitize", "keep", "drop")
@@ -219,10 +220,8 @@ def load(root: Path, explicit: Path | None = None) -> Config:
                 raise PostlingoError("config file not found", explicit)
             continue
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path)  # UTF-8; a BOM (Windows Notepad) is dropped
             data = tomllib.loads(text)
-        except UnicodeDecodeError as exc:
-            raise PostlingoError("config is not UTF-8", path) from exc
         except tomllib.TOMLDecodeError as exc:
             found = re.search(r"line (\d+)", str(exc))
             # "at end of document": point at the last line that has content

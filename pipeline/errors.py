@@ -8,6 +8,7 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # sysexits.h EX_SOFTWARE: a bug in postlingo, not in the input
 
 
 class PostlingoError(Exception):

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import polib
 
-from pipeline import catalog, locales, publish, segment, sources
+from pipeline import catalog, files, locales, publish, segment, sources
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines import Engine, MachineTranslation
 from pipeline.engines.pseudo import PseudoEngine
 from pipeline.errors import PostlingoError
-from pipeline.files import write_atomic
+from pipeline.site import slug_problem
 
 Pair = tuple[str, str]
 
@@ -30,7 +30,7 @@ Pair = tuple[str, str]
 
 def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Document]:
     """Read and segment the selected posts (by slug, file name or path); all by default."""
-    paths = sources.discover(config.source_path)
+    paths = sources.discover(config.source_path, config.root)
     if selection:
         wanted = {s.rstrip("/") for s in selection}
         chosen = [
@@ -44,6 +44,9 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
     docs = [segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html)) for p in paths]
     seen: dict[str, str] = {}
     for doc in docs:
+        problem = slug_problem(doc.slug)
+        if problem:
+            raise PostlingoError(problem, doc.path)
         if doc.slug in seen:
             raise PostlingoError(f"slug {doc.slug!r} is also used by {seen[doc.slug]}", doc.path)
         seen[doc.slug] = doc.path
@@ -90,7 +93,7 @@ def templates(config: Config, docs: Iterable[Document]) -> dict[str, polib.POFil
 
 
 def write_catalog(config: Config, path: Path, po: polib.POFile) -> bool:
-    return write_atomic(path, catalog.dump(po, config.wrap_width))
+    return files.write_atomic(path, catalog.dump(po, config.wrap_width))
 
 
 def extract(config: Config, docs: Sequence[Document]) -> tuple[int, list[Path]]:
@@ -158,6 +161,14 @@ def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
     return catalog.load(path) if path.exists() else None
 
 
+def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
+    """The bytes as read (for compare-and-swap) and the catalog they hold."""
+    raw = files.read_settled(path)
+    if raw is None:
+        return None, None
+    return raw, catalog.parse(files.decode(raw, path), path)
+
+
 def _memory(
     config: Config, locales_wanted: Iterable[str], loaded: dict[Path, polib.POFile]
 ) -> dict[str, dict[str, tuple[str, str]]]:
@@ -173,21 +184,68 @@ def _memory(
     return found
 
 
-def _fill_from_memory(
+Hits = dict[str, tuple[str, str]]  # msgid → (reviewed msgstr, the catalog it is from)
+
+
+def _memory_hits(
     config: Config, merged: dict[tuple[str, str], polib.POFile], loaded: dict[Path, polib.POFile]
-) -> int:
-    """Reuse a reviewed translation of the same sentence from another post (as fuzzy)."""
+) -> dict[tuple[str, str], Hits]:
+    """Reviewed translations of the same sentence in another post, per catalog to fill."""
     memory = _memory(config, (locale for _, locale in merged), loaded)
-    reused = 0
+    found = {}
     for (slug, locale), po in merged.items():
         own = relative(config, po_path(config, locale, slug))
-        hits = {
+        found[(slug, locale)] = {
             msgid: memory[locale][msgid]
             for msgid in catalog.needs_machine(po)
             if msgid in memory[locale] and memory[locale][msgid][1] != own
         }
-        reused += catalog.fill_from_memory(po, hits)
-    return reused
+    return found
+
+
+@dataclass
+class _Fill:
+    """What a run adds to one catalog, so it can be added again to a version saved meanwhile."""
+
+    pot: polib.POFile
+    locale: str
+    real_engine: bool  # pseudo previews are cleared for it to replace
+    memory: Hits
+    machine: dict[str, MachineTranslation]
+
+    def merge(self, existing: polib.POFile | None) -> polib.POFile:
+        po = catalog.merge(self.pot, existing, self.locale)
+        if self.real_engine:
+            catalog.clear_pseudo(po)
+        catalog.fill_from_memory(po, self.memory)
+        catalog.fill(po, self.machine)
+        return po
+
+
+def _write_merged(
+    config: Config, path: Path, seen: bytes | None, first: polib.POFile, fill: _Fill
+) -> tuple[bool, str | None]:
+    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost.
+
+    Returns whether the file changed, and a warning when a save made during the
+    run does not parse (it is left exactly as saved).
+    """
+    problem: list[str] = []
+
+    def render(current: bytes | None) -> bytes:
+        if current == seen:
+            return catalog.dump(first, config.wrap_width).encode("utf-8")
+        try:
+            theirs = None if current is None else catalog.parse(files.decode(current, path), path)
+        except PostlingoError as exc:
+            problem[:] = [f"{exc} (saved during the run; left as saved)"]
+            assert current is not None
+            return current
+        problem.clear()
+        return catalog.dump(fill.merge(theirs), config.wrap_width).encode("utf-8")
+
+    changed = files.compare_and_swap(path, seen, render)
+    return changed, problem[0] if problem else None
 
 
 def translate(
@@ -201,29 +259,31 @@ def translate(
     """Extract, merge every catalog with its template, fill empty entries.
 
     Memory first, then one engine call per language pair over all posts, so the
-    engine can batch and never sees the same sentence twice.
+    engine can batch and never sees the same sentence twice. Catalogs are read
+    at the start and written at the end; a save made in between is merged again.
     """
     check_targets(config, only)
     result = TranslateResult()
     pots = templates(config, docs)
     lang_of = {doc.slug: doc.lang for doc in docs}
     keys = [(doc.slug, loc) for doc in docs for loc in targets_for(doc, config, only)]
+    read = {key: _read_catalog(po_path(config, key[1], key[0])) for key in keys}
     loaded = {
-        po_path(config, loc, slug): po
-        for slug, loc in keys
-        if (po := _existing(config, loc, slug)) is not None
+        po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None
     }
     merged = {
-        (slug, loc): catalog.merge(pots[slug], loaded.get(po_path(config, loc, slug)), loc)
-        for slug, loc in keys
+        (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc) for slug, loc in keys
     }
     pairs = {(lang_of[slug], locale) for slug, locale in merged}
     engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
     result.engines = {pair: e.name for pair, e in engines.items()}
-    for (slug, locale), po in merged.items():
-        if result.engines[(lang_of[slug], locale)] != "pseudo":
+    real = {key: result.engines[(lang_of[key[0]], key[1])] != "pseudo" for key in merged}
+    for key, po in merged.items():
+        if real[key]:
             result.replaced_pseudo += catalog.clear_pseudo(po)  # a real model arrived
-    result.memory = _fill_from_memory(config, merged, loaded)
+    hits = _memory_hits(config, merged, loaded)
+    for key, po in merged.items():
+        result.memory += catalog.fill_from_memory(po, hits[key])
     wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
     for (slug, locale), po in merged.items():
         for msgid in catalog.needs_machine(po):
@@ -237,9 +297,25 @@ def translate(
         result.machine[pair] = result.machine.get(pair, 0) + catalog.fill(
             po, translations.get(pair, {})
         )
-    outputs = [(pot_path(config, slug), pot) for slug, pot in pots.items()]
-    outputs += [(po_path(config, loc, slug), po) for (slug, loc), po in merged.items()]
-    result.written = [path for path, po in outputs if write_catalog(config, path, po)]
+    files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in keys})
+    for slug, pot in pots.items():
+        if write_catalog(config, pot_path(config, slug), pot):
+            result.written.append(pot_path(config, slug))
+    for (slug, locale), po in merged.items():
+        path = po_path(config, locale, slug)
+        pair = (lang_of[slug], locale)
+        fill = _Fill(
+            pots[slug],
+            locale,
+            real[(slug, locale)],
+            hits[(slug, locale)],
+            translations.get(pair, {}),
+        )
+        changed, warning = _write_merged(config, path, read[(slug, locale)][0], po, fill)
+        if changed:
+            result.written.append(path)
+        if warning:
+            result.warnings.append(warning)
     return result
 
 
@@ -317,8 +393,10 @@ def build(
     result = BuildResult(decisions=decisions, pages=len(editions))
     for target, origin in assets(docs, config).items():
         source = config.resolve(origin)
+        if target in outputs:
+            raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
         if source.is_file():
-            outputs[target] = source.read_bytes()
+            outputs[target] = files.read_bytes(source)
         else:
             result.warnings.append(f"{origin}: image not found; the page links to it anyway")
     if not config.base_url:
@@ -327,16 +405,17 @@ def build(
             "and search engines want them absolute"
         )
     site = config.site_path
+    files.ensure_folders({site} | {(site / rel).parent for rel in outputs})
     for rel, content in sorted(outputs.items()):
-        if write_atomic(site / rel, content):
+        if files.write_atomic(site / rel, content):
             result.written.append(site / rel)
     if prune:
         manifest = site / SITE_MANIFEST
-        before = manifest.read_text(encoding="utf-8").split() if manifest.is_file() else []
+        before = files.read_text(manifest).split() if manifest.is_file() else []
         for rel in sorted(set(before) - set(outputs)):
             stale = site / rel
             if ".." not in Path(rel).parts and stale.is_file():
-                stale.unlink()
+                files.remove(stale)
                 result.removed.append(stale)
-        write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
     return result

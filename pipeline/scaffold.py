@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import CONFIG_NAME
-from pipeline.files import write_atomic
+from pipeline.files import ensure_folders, write_atomic
 
 CONFIG_TEMPLATE = """\
 # postlingo configuration. Every key is optional; shown with its default
@@ -55,6 +55,6 @@ def init_project(directory: Path) -> list[str]:
         if folder.exists():
             lines.append(f"kept {folder}/ (exists)")
         else:
-            folder.mkdir(parents=True)
+            ensure_folders([folder])
             lines.append(f"created {folder}/")
     return lines

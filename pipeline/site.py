@@ -91,14 +91,32 @@ def og_locale(locale: str) -> str:
     return loc.language
 
 
+# Pages the site writes itself, beside each locale's posts (<locale>/index.html) or
+# at its root; a post of the same name would overwrite one or be overwritten.
+# Compared case-insensitively: on macOS and Windows Index.html is index.html.
+GENERATED_NAMES = ("index", "sitemap", "style", "_review")
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why a post of this slug cannot have a page, or None."""
+    if not slug or slug.startswith(".") or _BAD_SLUG.search(slug):
+        return f"post name {slug!r} cannot be used as a file name"
+    if slug.casefold() in GENERATED_NAMES:
+        return (
+            f"post name {slug!r} is taken by a page the site generates "
+            f"({', '.join(GENERATED_NAMES)}); rename the file or set slug in its front matter"
+        )
+    return None
+
+
 def _check(edition: Edition) -> None:
     doc, locale = edition.doc, edition.locale
     if not _LOCALE_RE.fullmatch(locale):
         raise PostlingoError(f"locale {locale!r} cannot name a folder of the site", doc.path)
     locales.validate(locale)
-    slug = doc.slug
-    if not slug or slug.startswith(".") or _BAD_SLUG.search(slug):
-        raise PostlingoError(f"post name {slug!r} cannot be used as a file name", doc.path)
+    problem = slug_problem(doc.slug)
+    if problem:
+        raise PostlingoError(problem, doc.path)
 
 
 # --- URLs ----------------------------------------------------------------------

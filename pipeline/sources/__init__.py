@@ -32,19 +32,44 @@ SLUG_RE = re.compile(r"[\w][\w.-]*")
 __all__ = ["READERS", "discover", "read"]
 
 
-def discover(source_dir: Path) -> list[Path]:
-    """The posts directly inside the source folder, sorted by file name."""
+def discover(source_dir: Path, root: Path | None = None) -> list[Path]:
+    """The posts directly inside the source folder, sorted by file name.
+
+    A symbolic link is followed only to a file inside the project (`root`,
+    else the source folder itself), so that `source/passwd.md -> /etc/passwd`
+    is never published; a broken one is an error, not a post silently missing.
+    """
     if not source_dir.is_dir():
-        raise PostlingoError("source folder not found", source_dir)
-    posts = [
-        p
-        for p in source_dir.iterdir()
-        if p.is_file() and p.suffix.lower() in READERS and not p.name.startswith(".")
-    ]
+        what = "is not a folder" if source_dir.exists() else "source folder not found"
+        raise PostlingoError(what, source_dir)
+    try:
+        entries = sorted(source_dir.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise PostlingoError(f"cannot list: {exc.strerror or exc}", source_dir) from exc
+    posts = []
+    inside = (root or source_dir).resolve()
+    for entry in entries:
+        if entry.suffix.lower() not in READERS or entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            try:
+                target = entry.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+                raise PostlingoError(
+                    f"broken symbolic link (to {entry.readlink()}); remove it or fix its target",
+                    entry,
+                ) from exc
+            if not target.is_relative_to(inside):
+                raise PostlingoError(
+                    f"symbolic link to {target}, outside the project; posts must be in it",
+                    entry,
+                )
+        if entry.is_file():
+            posts.append(entry)
     if not posts:
         kinds = " ".join(READERS)
         raise PostlingoError(f"no posts in the source folder (looked for {kinds})", source_dir)
-    return sorted(posts, key=lambda p: p.name)
+    return posts
 
 
 def _relative(path: Path, root: Path) -> str:

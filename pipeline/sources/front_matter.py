@@ -45,6 +45,8 @@ WELL_KNOWN = (
     "type",
 )
 _TEXT_KEYS = ("title", "description", "lang", "slug")
+# libyaml's parser where PyYAML was built with it: one pass, in C.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -118,19 +120,28 @@ def _bad_date(front: str) -> int:
 
 
 def _yaml(front: str) -> tuple[Any, dict[str, int]]:
-    _refuse_aliases(front)
+    if "&" in front or "*" in front:
+        _refuse_aliases(front)
+    loader = _LOADER(front)
     try:
-        node = yaml.compose(front, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(front)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PostlingoError(f"front matter is not valid YAML: {problem}", None, line) from exc
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError:
+        # the pure-Python parser names the line a person would point at
+        try:
+            yaml.compose(front, Loader=yaml.SafeLoader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = mark.line + 2 if mark is not None else 1
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise PostlingoError(f"front matter is not valid YAML: {problem}", None, line) from exc
+        raise PostlingoError("front matter is not valid YAML", None, 1) from None
     except ValueError as exc:  # a date YAML recognises but the calendar lacks: 2024-02-30
         raise PostlingoError(
             f"front matter has no such date: {exc}", None, _bad_date(front)
         ) from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise PostlingoError("front matter must be a YAML mapping (key: value lines)", None, 2)
     return data, {str(k.value): k.start_mark.line + 2 for k, _ in node.value}

@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench segment-eval clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench
+
+# Precision and recall of sentence boundaries on tests/fixtures/segment/ (SHOW=1: each miss)
+segment-eval: install
+	$(BIN)/python -m tests.segment_eval $(if $(SHOW),--show)
 
 clean:
 	rm -rf $(VENV) site build *.egg-info

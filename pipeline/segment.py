@@ -100,13 +100,14 @@ def segment_document(doc: Document, lang: str | None = None) -> Document:
 def _places(text: str) -> list[Place]:
     """Every place a sentence may end, in text order; at one place, marks decide first."""
     listed = markers(text)
-    dots = frozenset(m.dot for m in listed if m.dot is not None)
+    dots = {m.dot: m for m in listed if m.dot is not None}
     places: list[tuple[int, int, Callable[[int], Cut | None]]] = []
     for m in _BOUNDARY_RE.finditer(text):
         if m.group("para") is not None:
             places.append((m.start("para"), 0, partial(_always, (m.start("para"), m.end()))))
-        elif m.start("term") not in dots:
-            places.append((m.start("space"), 0, partial(_after_mark, text, m)))
+        else:
+            marker = dots.get(m.start("term"))
+            places.append((m.start("space"), 0, partial(_after_mark, text, m, marker)))
     for marker in listed:
         gap = len(text[: marker.start].rstrip())
         if marker.opens and gap:
@@ -125,7 +126,9 @@ def _always(cut: Cut, start: int) -> Cut:
 # --- deciding one place ---------------------------------------------------------
 
 
-def _after_mark(text: str, m: re.Match[str], start: int) -> Cut | None:
+def _after_mark(text: str, m: re.Match[str], marker: Marker | None, start: int) -> Cut | None:
+    if marker is not None and (marker.fixed or marker.start == start):
+        return None  # "1. Mix", "a. The first item": the period of a list marker
     if _period_then_ellipsis(text, m):
         return (m.start() + 1, m.start() + 2)
     return (m.start("space"), m.end()) if _ends_sentence(text, m, start) else None
@@ -155,7 +158,7 @@ def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
 
     if quoted and is_hangul(after[0]) and after.startswith(segment_ko.QUOTATIVES):
         return False  # “정말요?” 하고 물었다
-    if quoted and (_CITATION_RE.match(rest) or segment_en.reports_quote(after)):
+    if quoted and (_CITATION_RE.match(rest) or segment_en.reports_quote(before, after)):
         return False  # "…" (Smith 55). / ‘Is that normal?’ I wondered.
     if not korean and not segment_en.starts_sentence(after):
         return False  # "Huh?” and left", "etc. and", "smile… and"

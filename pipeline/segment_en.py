@@ -49,8 +49,8 @@ _LETTER_DOTS_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _NUMBER_RE = re.compile(r"\d{1,4}")
 _NUMBER_DOT_RE = re.compile(r"\d{1,4}\.")
 _OPENER_RE = re.compile(r"[A-Za-z]+")
-# iPhone, eBay, iOS: a lowercase first letter, but a name that may open a sentence.
-_CAMEL_RE = re.compile(r"[a-z]+[A-Z]")
+# iPhone, eBay, iOS, v3.0: a lowercase first letter, but a name that may open a sentence.
+_CAMEL_RE = re.compile(r"[a-z]+[A-Z0-9]")
 # "‘Is that normal?’ I wondered.": a quotation the next words report. Only
 # after "I", which is a capital whatever it follows ("“Is it?” She asked." is two).
 _REPORTED_RE = re.compile(
@@ -63,9 +63,13 @@ def starts_sentence(after: str) -> bool:
     return not after[0].islower() or _CAMEL_RE.match(after) is not None
 
 
-def reports_quote(after: str) -> bool:
-    """Whether after is the speaker of the quotation just closed ("I wondered")."""
-    return _REPORTED_RE.match(after) is not None
+def reports_quote(before: str, after: str) -> bool:
+    """Whether after names the speaker of a quotation that opened the sentence.
+
+    "‘Is that normal?’ I wondered." is one sentence; in 'He asked me, "Are
+    you sure?" I said yes.' the quotation had its speaker, and "I said" is new.
+    """
+    return before.lstrip()[:1] in "\"'“‘" and _REPORTED_RE.match(after) is not None
 
 
 def ellipsis_ends(words: list[str], after: str) -> bool:

@@ -35,7 +35,8 @@ class Marker:
 
     start: int
     end: int  # after its closing mark
-    dot: int | None  # where its period is, which ends no sentence
+    dot: int | None  # where its period is
+    fixed: bool  # its period ends no sentence (else only none that starts at the marker)
     # "always": a sentence starts here (a bullet, or a marker first on its line);
     # "item": if the item reads like a sentence (a later marker of a chain); "": never
     opens: str
@@ -48,26 +49,35 @@ def markers(text: str) -> list[Marker]:
     found: list[Marker] = []
     expected: tuple[str, str] | None = None  # (next number or letter, its mark)
     colon = False
+    lone: set[int] = set()  # chains with one marker so far: no list ("opens on Feb. 1.")
     for m in _MARKER_RE.finditer(text):
         value = m.group("num") or m.group("letter")
         before = text[: m.start()].rstrip()
         bulleted = bool(before) and before[-1] in bullets
         if (value, m.group("mark")) == expected and not bulleted:
-            opens = "item"
+            opens, fixed = "item", True
+            lone.discard(len(found) - 1)
         elif value in ("1", "a", "A", "가") and (not before or before[-1] in _LIST_START):
-            opens, colon = "", before.endswith(":")
+            # After "." or "?" the list starts a sentence only if one ended there.
+            colon = before.endswith(":")
+            opens, fixed = "", colon or not before
+            lone.add(len(found))
         elif bulleted:
-            opens = ""  # the bullet before it starts the sentence: "• 9. The first item"
+            opens, fixed = (
+                "",
+                True,
+            )  # the bullet before it starts the sentence: "• 9. The first item"
         else:
             continue
         if bool(before) and "\n" in text[len(before) : m.start()]:
             opens = "always"
         expected = (_successor(value), m.group("mark"))
         dot = m.start("mark") if m.group("mark").startswith(".") else None
-        found.append(Marker(m.start(), m.end(), dot, opens, colon))
+        found.append(Marker(m.start(), m.end(), dot, fixed, opens, colon))
+    found = [marker for i, marker in enumerate(found) if i not in lone]
     for i, char in enumerate(text):
         if char in bullets and i and text[i - 1].isspace():
-            found.append(Marker(i, i + 1, None, "always", False))
+            found.append(Marker(i, i + 1, None, True, "always", False))
     return sorted(found, key=lambda marker: marker.start)
 
 

@@ -21,12 +21,13 @@ _MARKER_RE = re.compile(
 )
 _LIST_START = ":.?!…"
 
-_EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*"
-_EMOTICON = r"(?<!\S)(?:[:;=][-^']?[)(\]\[DPp]|XD|<3)(?!\S)|\^[_-]?\^+|[Tㅠㅜ]_[Tㅠㅜ]"
-_JAMO = "[ㅋㅎㅠㅜ]+"
+_EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*+"
+_EMOTICON = r"(?<!\S)(?:[:;=][-^']?[)(\]\[DPp]|XD|<3)(?!\S)|\^[_-]?\^++|[Tㅠㅜ]_[Tㅠㅜ]"
+_JAMO = "[ㅋㅎㅠㅜ]++"
 # One emoji, emoticon or run of ㅋㅎㅠㅜ, or "~" written against the word before it.
-SOFT = rf"(?:{_EMOJI}|{_EMOTICON}|{_JAMO}|(?<=\S)~+)"
-_SOFT_RE = re.compile(rf"(?P<soft>{SOFT}(?:[^\S\n]*{SOFT})*)(?P<space>\s+)")
+# Runs are possessive (++): "ㅋㅋㅋ…" split two ways each would backtrack exponentially.
+SOFT = rf"(?:{_EMOJI}|{_EMOTICON}|{_JAMO}|(?<=\S)~++)"
+_SOFT_RE = re.compile(rf"(?P<soft>(?>{SOFT}(?:[^\S\n]*{SOFT})*))(?P<space>\s+)")
 
 
 @dataclass(frozen=True)

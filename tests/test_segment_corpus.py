@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -98,3 +100,11 @@ def test_never_cuts_placeholders_urls_or_site_markup(
     for span in kept:
         assert any(span.strip() in s for s in sentences), (span, sentences)
     assert "".join("".join(sentences).split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("run", ["~", "ㅋ", "ㅠ", "^", "😊 ", "."])
+def test_long_runs_of_marks_split_in_linear_time(run: str) -> None:
+    started = time.perf_counter()
+    for text in (f"좋아요{run * 30}x", f"좋아요!{run * 30}x", f"좋아요 {run * 30}\n다음"):
+        split(text, "ko")
+    assert time.perf_counter() - started < 1.0  # backtracking took minutes here

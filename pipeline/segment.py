@@ -22,7 +22,14 @@ from functools import partial
 
 from pipeline import segment_en, segment_ko
 from pipeline.document import TAG_RE, Block, Document, Segment, renumber, tags, with_segments
-from pipeline.segment_marks import SOFT, Marker, markers, soft_endings
+from pipeline.segment_marks import (
+    SOFT,
+    Marker,
+    marker_shaped,
+    markers,
+    soft_endings,
+    without_soft,
+)
 from pipeline.sources.language import is_hangul
 
 # Punctuation that ends a sentence (a spaced ". . ." is one mark; a run is only
@@ -165,6 +172,8 @@ def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
         return False  # "…" (Smith 55). / ‘Is that normal?’ I wondered.
     if not korean and not segment_en.starts_sentence(after):
         return False  # "Huh?” and left", "etc. and", "smile… and"
+    if term == "." and marker_shaped(core) and (len(words) == 1 or words[-2].endswith(":")):
+        return False  # "b. The second item", "Steps: a. The": a list marker opens a list
     if any(c in term for c in "?!？！"):
         return True
     if m.start() > 0 and text[m.start() - 1] in "[(" and close[:1] in "])":
@@ -249,9 +258,14 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((stacks['"'].pop(), i + 1))
         elif ch in _PAIRS:
             stacks.setdefault(ch, []).append(i)
-        elif ch in closers and stacks.get(closers[ch]):
+        elif ch in closers and stacks.get(closers[ch]) and not _smiles(text, i):
             spans.append((stacks[closers[ch]].pop(), i + 1))
     return spans
+
+
+def _smiles(text: str, i: int) -> bool:
+    """Whether the bracket at i is the mouth of ":)" or ":-)", which closes nothing."""
+    return text[i - 1 : i] in (":", ";", "=") or text[max(i - 2, 0) : i] in (":-", ";-", "=-")
 
 
 def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -271,5 +285,5 @@ def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _has_words(text: str) -> bool:
-    """Letters or digits outside tags and site markup: a piece a translator can work on."""
-    return any(c.isalnum() for c in TAG_RE.sub("", _MARKUP_RE.sub("", text)))
+    """Letters or digits outside tags, site markup and emoji: a piece a translator can work on."""
+    return any(c.isalnum() for c in without_soft(TAG_RE.sub("", _MARKUP_RE.sub("", text))))

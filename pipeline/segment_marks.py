@@ -14,12 +14,17 @@ from dataclasses import dataclass
 _BULLETS = "•⁃◦▪‣●■"
 _KO_LETTERS = "가나다라마바사아자차카타파하"
 # A list marker: "1.", "2)", "3.)", "a.", "가." standing alone before a space,
-# at a word start or right after a bullet ("⁃10.").
+# at a word start or right after a bullet ("⁃10."), with a word after it.
 _MARKER_RE = re.compile(
     rf"(?<![^\s{_BULLETS}])(?:(?P<num>\d{{1,2}})|(?P<letter>[a-zA-Z{_KO_LETTERS}]))"
-    r"(?P<mark>\.\)|[.)])(?=\s)"
+    r"(?P<mark>\.\)|[.)])(?=\s+[\"'“‘(\[]*[^\W\d_])"
 )
+# A bullet after a space; "-" and "*" only first on a line ("A - B" is a dash).
+_BULLET_RE = re.compile(rf"(?<=\s)[{_BULLETS}]|(?<=\n)[-*](?=\s)")
+_HANGUL_ITEM_RE = re.compile(r"\s+[\"'“‘(\[]*[\uac00-\ud7a3]")
+_MARKER_WORD_RE = re.compile(rf"\d{{1,2}}|[a-zA-Z{_KO_LETTERS}]")
 _LIST_START = ":.?!…"
+_CLOSERS = "\"'”’»)]}」』》〉"
 
 _EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*+"
 _EMOTICON = r"(?<!\S)(?:[:;=][-^']?[)(\]\[DPp]|XD|<3)(?!\S)|\^[_-]?\^++|[Tㅠㅜ]_[Tㅠㅜ]"
@@ -27,6 +32,7 @@ _JAMO = "[ㅋㅎㅠㅜ]++"
 # One emoji, emoticon or run of ㅋㅎㅠㅜ, or "~" written against the word before it.
 # Runs are possessive (++): "ㅋㅋㅋ…" split two ways each would backtrack exponentially.
 SOFT = rf"(?:{_EMOJI}|{_EMOTICON}|{_JAMO}|(?<=\S)~++)"
+_SOFT_ONE_RE = re.compile(SOFT)
 _SOFT_RE = re.compile(rf"(?P<soft>(?>{SOFT}(?:[^\S\n]*{SOFT})*))(?P<space>\s+)")
 
 
@@ -46,19 +52,23 @@ class Marker:
 
 def markers(text: str) -> list[Marker]:
     """The list markers of text: numbers and letters that run on, and bullets."""
-    bullets = _BULLETS + (text[0] if text[:2] in ("- ", "* ") else "")
     found: list[Marker] = []
     expected: tuple[str, str] | None = None  # (next number or letter, its mark)
     colon = False
     lone: set[int] = set()  # chains with one marker so far: no list ("opens on Feb. 1.")
     for m in _MARKER_RE.finditer(text):
         value = m.group("num") or m.group("letter")
+        if value in _KO_LETTERS and not _HANGUL_ITEM_RE.match(text, m.end()):
+            continue  # 가, 나, 다 number Korean items only
         before = text[: m.start()].rstrip()
-        bulleted = bool(before) and before[-1] in bullets
+        ended = before.rstrip(_CLOSERS)  # "Really?” 1. …": a list may start after a quotation
+        bulleted = bool(before) and before[-1] in _BULLETS
         if (value, m.group("mark")) == expected and not bulleted:
-            opens, fixed = "item", True
+            opens, fixed = "item", colon  # else its period ends nothing if a sentence starts at it
             lone.discard(len(found) - 1)
-        elif value in ("1", "a", "A", "가") and (not before or before[-1] in _LIST_START):
+        elif value in ("1", "a", "A", "가") and (
+            not before or (ended != "" and ended[-1] in _LIST_START)
+        ):
             # After "." or "?" the list starts a sentence only if one ended there.
             colon = before.endswith(":")
             opens, fixed = "", colon or not before
@@ -76,10 +86,14 @@ def markers(text: str) -> list[Marker]:
         dot = m.start("mark") if m.group("mark").startswith(".") else None
         found.append(Marker(m.start(), m.end(), dot, fixed, opens, colon))
     found = [marker for i, marker in enumerate(found) if i not in lone]
-    for i, char in enumerate(text):
-        if char in bullets and i and text[i - 1].isspace():
-            found.append(Marker(i, i + 1, None, True, "always", False))
+    for b in _BULLET_RE.finditer(text):
+        found.append(Marker(b.start(), b.end(), None, True, "always", False))
     return sorted(found, key=lambda marker: marker.start)
+
+
+def marker_shaped(word: str) -> bool:
+    """A number or letter that, opening a sentence with a period, is a list marker ("b.", "나.")."""
+    return _MARKER_WORD_RE.fullmatch(word) is not None
 
 
 def _successor(value: str) -> str:
@@ -88,6 +102,11 @@ def _successor(value: str) -> str:
     if value in _KO_LETTERS:
         return _KO_LETTERS[(_KO_LETTERS.index(value) + 1) % len(_KO_LETTERS)]
     return chr(ord(value) + 1)
+
+
+def without_soft(text: str) -> str:
+    """text without its emoji, emoticons, ㅋㅎㅠㅜ and "~" ("ㅎㅎ" alone is no sentence)."""
+    return _SOFT_ONE_RE.sub("", text)
 
 
 def soft_endings(text: str) -> list[re.Match[str]]:

@@ -108,3 +108,23 @@ def test_long_runs_of_marks_split_in_linear_time(run: str) -> None:
     for text in (f"좋아요{run * 30}x", f"좋아요!{run * 30}x", f"좋아요 {run * 30}\n다음"):
         split(text, "ko")
     assert time.perf_counter() - started < 1.0  # backtracking took minutes here
+
+
+# The marks the corpora exercise, for the invariants test_segment.py states.
+MARKED = st.sampled_from(
+    ["The", "end.", "Is", "it?", "Yes!", "Dr.", "Kim", "1.", "2.", "3.", "1)", "2)", "a.", "b.",
+     "가.", "나.", "•", "-", "...", ". . .", "…", "I", "said", "wondered", "“Huh?”", "(Smith",
+     "55).", "Feb.", "v3.0", "iPhone", "a.m.", "At", "5", "좋아요", "좋아요.", "했다", "하고", "ㅎㅎ",
+     "ㅠㅠ", "😊", ":)", "요~", "~", "\n", "Steps:", "p.", "N°.", "U.S.", "e.g.", "“좋아요.”", "라고",
+     '[...]"', '"Bohr', "it.", "and", "다음", "<1>x.</1>", '{{< a "b. C." >}}', "https://a.b/c.",
+     "Well…"]
+)  # fmt: skip
+
+
+@given(st.lists(MARKED, min_size=1, max_size=25).map(" ".join), st.sampled_from(LANGS))
+@settings(max_examples=400)
+def test_each_sentence_with_any_mark_splits_into_itself(text: str, lang: str) -> None:
+    sentences = split(text, lang)
+    assert "".join("".join(sentences).split()) == "".join(text.split())
+    for sentence in sentences:
+        assert split(sentence, lang) == [sentence]

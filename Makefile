@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract clean
+.PHONY: install run test fuzz lint bench bench-extract segment-eval clean
 
 install: $(STAMP)
 
@@ -38,6 +38,10 @@ bench: install
 
 bench-extract: install
 	$(BIN)/python -m tests.bench_extract
+
+# Precision and recall of sentence boundaries on tests/fixtures/segment/ (SHOW=1: each miss)
+segment-eval: install
+	$(BIN)/python -m tests.segment_eval $(if $(SHOW),--show)
 
 clean:
 	rm -rf $(VENV) site build *.egg-info

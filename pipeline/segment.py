@@ -2,81 +2,68 @@
 
 One sentence becomes one PO entry, so a boundary in the wrong place gives a
 reviewer a fragment to translate, and a missed one gives a paragraph. The
-rules are plain and local: a boundary is only ever placed in whitespace that
-follows sentence-final punctuation, so no character is lost or moved, and
-URLs, e-mail addresses, decimals, times and "2~3일" can never be cut.
-Whether such a place really ends a sentence is decided from the word before
-it (abbreviations, initials, list numbers, Korean endings) and the word after
-it (case, Korean quotative verbs), outside placeholder pairs and short
-quotations.
+rules are plain and local: a boundary is only ever placed in whitespace, so
+no character is lost or moved, and URLs, e-mail addresses, decimals, times
+and "2~3일" can never be cut. The places it may go are found first (after
+. ? ! …, before an inline list marker or bullet, after an emoji, emoticon,
+ㅎㅎ or "~", at a Korean line end, at a blank line); whether one really ends
+a sentence is decided from the word before it (abbreviations, initials, list
+numbers, Korean endings: segment_en, segment_ko) and the word after it (case,
+Korean quotatives), outside placeholder pairs, site markup and short
+quotations. Measured by `make segment-eval` on tests/fixtures/segment/.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
+from pipeline import segment_en, segment_ko
 from pipeline.document import TAG_RE, Document, Segment, Unit, map_units, renumber, tags
+from pipeline.segment_marks import (
+    SOFT,
+    Marker,
+    marker_shaped,
+    markers,
+    soft_endings,
+    without_soft,
+)
 from pipeline.sources.language import is_hangul
 
-# Punctuation that ends a sentence, then what may close around it (quotes,
-# brackets, closing or void placeholder tags), then the whitespace we cut in.
-# A blank line inside a block is a boundary too.
+# Punctuation that ends a sentence (a spaced ". . ." is one mark; a run is only
+# tried from its start, or "....." takes quadratic time), then what
+# may close around it (quotes, brackets, closing or void placeholder tags, an
+# emoji or emoticon), then the whitespace we cut in. A blank line inside a
+# block is a boundary too.
 _BOUNDARY_RE = re.compile(
-    r"(?P<term>[.?!…。？！]+)"
-    r"(?P<close>(?:[\"'”’»)\]}」』》〉]|</\d+>|<\d+/>)*)"
+    r"(?P<term>(?<![.?!…。？！])[.?!…。？！]+(?:[^\S\n]\.(?=[\s\"'”’)\]]|$))*)"
+    rf"(?P<close>(?:[\"'”’»)\]}}」』》〉]|</\d+>|<\d+/>|[^\S\n]*{SOFT})*)"
     r"(?P<space>\s+)"
     r"|(?P<para>\n[^\S\n]*\n\s*)"
 )
+# A single line break, where Korean may end a sentence with no mark at all.
+_LINE_RE = re.compile(r"[^\S\n]*\n[^\S\n]*(?=\S)")
 _OPENERS_RE = re.compile(r"^(?:[\"'“‘«(\[{「『《〈¿¡]|<\d+/?>)+")
 _CLOSERS = "\"'”’»)]}」』》〉"
 _QUOTES = "\"'”’»」』》〉"
-_INITIAL_RE = re.compile(r"[A-Z]\.")
-_LETTER_DOTS_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-_NUMBER_RE = re.compile(r"\d{1,4}")
-_NUMBER_DOT_RE = re.compile(r"\d{1,4}\.")
-
-
-def _words(spaced: str) -> frozenset[str]:
-    return frozenset(spaced.split())
-
-
-# Words (without their final dot) after which a sentence never ends: they
-# always introduce something. Matched as written...
-_NEVER_FINAL = _words(
-    "Mr Mrs Ms Mx Dr Prof Sr St Mt Fig Figs Vol Vols Ch Sec Dept Gen Gov Lt Col "
-    "Sgt Capt Rev Hon Ave Blvd Rd Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec"
-)
-# ...and these in any case.
-_NEVER_FINAL_ANY_CASE = _words("e.g eg i.e ie vs v cf viz approx pp ref refs incl esp")
-# May end a sentence or sit inside one ("the U.S. Army" / "in the U.S. The"):
-# a boundary only when a typical sentence opener follows.
-_AMBIGUOUS = _words("U.S U.K U.N E.U Inc Ltd Co Corp Jr Bros al Ph.D")
-# Ordinary words that happen to end in a dot: a capital letter after them starts a sentence.
-_ORDINARY = _words("etc a.m p.m A.M P.M")
-
-# Words that commonly open an English sentence.
-_STARTERS = _words(
-    "A An The I We You He She It They This That These Those There Here My Our Your His "
-    "Her Its Their Some Many Most All Each Every Both No Not Yes So But And Or Yet Then "
-    "Now Today However Also Still Thus Therefore Meanwhile Instead In On At For From With "
-    "By After Before As If When While Since Because Although Though Once What Why How Who "
-    "Where Which Please Thank Thanks Let"
-)
-
-# Korean syllables that end a sentence: 다 (합니다, 했다), 요, 죠, 까, 네, 군.
-_KO_FINAL = frozenset("다요죠까네군")
-# After a closing quote these continue the sentence: “정말요?” 하고 물었다.
-_KO_QUOTATIVE = (
-    *_words("하고 하며 하면서 하는 하던 하니 하였 하시 했 합니 한다 라고 라며 라는 이라고 이라는"),
-    *("고 ", "며 ", "는 ", "란 "),
-)
+# A citation after a quotation belongs to its sentence: "… stairways [...]" (Smith 55).
+_CITATION_RE = re.compile(r"\([^()\n]{1,80}\)[.?!,;]")
+# Static-site markup is kept whole: Hugo shortcodes {{< … >}} and {{% … %}},
+# Liquid {% … %} and {{ … }}.
+_MARKUP_RE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 
 # Quotations and brackets up to this long are kept in one sentence
 # ('thinking, “Huh? Have I really gotten this old?” more often'); longer ones
 # are treated as running text so a mismatched mark can't swallow a paragraph.
 _QUOTE_LIMIT = 160
-_PAIRS = {"“": "”", "「": "」", "『": "』", "«": "»", "《": "》", "(": ")", "[": "]"}
+_PAIRS = {"“": "”", "「": "」", "『": "』", "«": "»", "(": ")", "[": "]"}
+
+Cut = tuple[int, int]  # (end of one sentence, start of the next)
+# A place a sentence may end: (where its whitespace starts, what decides it
+# given where the current sentence started).
+Place = tuple[int, Callable[[int], Cut | None]]
 
 
 def split(text: str, lang: str) -> list[str]:
@@ -87,15 +74,15 @@ def split(text: str, lang: str) -> list[str]:
     is part of the contract for rules that may need it later.
     """
     protected = _protected_spans(text)
-    cuts: list[tuple[int, int]] = []  # (end of one sentence, start of the next)
+    cuts: list[Cut] = []
     start = 0
-    for m in _BOUNDARY_RE.finditer(text):
-        gap = m.start("para") if m.group("para") is not None else m.start("space")
-        if any(a < gap < b for a, b in protected):
+    for gap, decide in _places(text):
+        if (cuts and gap < cuts[-1][1]) or any(a < gap < b for a, b in protected):
             continue
-        if m.group("para") is not None or _ends_sentence(text, m, start):
-            cuts.append((gap, m.end()))
-            start = m.end()
+        cut = decide(start)
+        if cut is not None:
+            cuts.append(cut)
+            start = cut[1]
     pieces = _pieces(text, cuts)
     return [text[a:b].strip() for a, b in pieces if text[a:b].strip()]
 
@@ -117,65 +104,133 @@ def segment_document(doc: Document, lang: str | None = None) -> Document:
     return map_units(doc, lambda unit: segment_unit(unit, chosen))
 
 
-# --- deciding one boundary ---------------------------------------------------
+# --- finding the places --------------------------------------------------------
+
+
+def _places(text: str) -> list[Place]:
+    """Every place a sentence may end, in text order; at one place, marks decide first."""
+    listed = markers(text)
+    dots = {m.dot: m for m in listed if m.dot is not None}
+    places: list[tuple[int, int, Callable[[int], Cut | None]]] = []
+    for m in _BOUNDARY_RE.finditer(text):
+        if m.group("para") is not None:
+            places.append((m.start("para"), 0, partial(_always, (m.start("para"), m.end()))))
+        else:
+            marker = dots.get(m.start("term"))
+            places.append((m.start("space"), 0, partial(_after_mark, text, m, marker)))
+    for marker in listed:
+        gap = len(text[: marker.start].rstrip())
+        if marker.opens and gap:
+            places.append((gap, 1, partial(_before_marker, text, marker, (gap, marker.start))))
+    for m in soft_endings(text):
+        places.append((m.start("space"), 2, partial(_after_soft, text, m)))
+    for m in _LINE_RE.finditer(text):
+        places.append((m.start(), 3, partial(_at_line_end, text, m)))
+    return [(gap, decide) for gap, _, decide in sorted(places, key=lambda p: p[:2])]
+
+
+def _always(cut: Cut, start: int) -> Cut:
+    return cut
+
+
+# --- deciding one place ---------------------------------------------------------
+
+
+def _after_mark(text: str, m: re.Match[str], marker: Marker | None, start: int) -> Cut | None:
+    if marker is not None and (marker.fixed or marker.start == start):
+        return None  # "1. Mix", "a. The first item": the period of a list marker
+    if _period_then_ellipsis(text, m):
+        return (m.start() + 1, m.start() + 2)
+    return (m.start("space"), m.end()) if _ends_sentence(text, m, start) else None
+
+
+def _period_then_ellipsis(text: str, m: re.Match[str]) -> bool:
+    """ "compounds. . . . The": a period against the word, then an ellipsis opening the next."""
+    term = m.group("term")
+    attached = m.start() > 0 and not text[m.start() - 1].isspace()
+    rest = text[m.end() :]
+    return attached and term.startswith(". ") and term.count(".") >= 4 and rest[:1].isupper()
 
 
 def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
     """Whether the punctuation matched by m, in the sentence begun at start, ends it."""
     term, close = m.group("term"), m.group("close")
-    after = _OPENERS_RE.sub("", text[m.end() :], count=1)
+    rest = text[m.end() :]
+    after = _OPENERS_RE.sub("", rest, count=1)
     if not after:
         return True
     before = TAG_RE.sub("", text[start : m.start()])
     words = before.split()
     word = words[-1].lstrip("\"'“‘«([{「『《〈") if words else ""
     core = word.rstrip(_CLOSERS)
-    last = core[-1:] if core else ""
-    korean = is_hangul(last)
-    nxt = after[0]
+    korean = is_hangul(core[-1:])
+    quoted = any(q in close for q in _QUOTES)
 
-    if is_hangul(nxt) and any(q in close for q in _QUOTES) and after.startswith(_KO_QUOTATIVE):
-        return False
-    if nxt.islower() and not korean:
+    if quoted and is_hangul(after[0]) and after.startswith(segment_ko.QUOTATIVES):
+        return False  # “정말요?” 하고 물었다
+    if quoted and (_CITATION_RE.match(rest) or segment_en.reports_quote(before, after)):
+        return False  # "…" (Smith 55). / ‘Is that normal?’ I wondered.
+    if not korean and not segment_en.starts_sentence(after):
         return False  # "Huh?” and left", "etc. and", "smile… and"
-    if "?" in term or "!" in term or "？" in term or "！" in term:
+    if term == "." and marker_shaped(core) and (len(words) == 1 or words[-2].endswith(":")):
+        return False  # "b. The second item", "Steps: a. The": a list marker opens a list
+    if any(c in term for c in "?!？！"):
         return True
+    if m.start() > 0 and text[m.start() - 1] in "[(" and close[:1] in "])":
+        return False  # "[...]": an omission, not an ending
+    if " " in term:
+        return term.count(".") >= 4 and after[0].isupper()  # ". . ." omits; ". . . ." ends
     if "…" in term or term.count(".") >= 2:
-        return last in _KO_FINAL if korean else nxt.isupper()
+        return (
+            segment_ko.ends_with_final(core) if korean else segment_en.ellipsis_ends(words, after)
+        )
     if korean or not core:
         return True
-    return _period_ends(core, after, words)
+    return segment_en.period_ends(core, after, words)
 
 
-def _period_ends(word: str, after: str, words: list[str]) -> bool:
-    """Whether a single period after a Latin word or number ends the sentence.
+def _before_marker(text: str, marker: Marker, cut: Cut, start: int) -> Cut | None:
+    """An inline list item starts a sentence if it reads like one ("2.) The second item")."""
+    if marker.opens == "always":
+        return cut
+    item = _OPENERS_RE.sub("", text[marker.end :].lstrip(), count=1)
+    if not item or not item[0].isalpha():
+        return None
+    if not is_hangul(item[0]):
+        return cut if item[0].isupper() else None  # "Steps: 1) cleanse 2) tone"
+    before = text[start : marker.start].split()
+    ended = bool(before) and segment_ko.ends_with_final(before[-1].rstrip(".?!…"))
+    return cut if ended or not marker.colon else None  # "준비물: 1) 신분증 2) 보험증"
 
-    words: the sentence so far, up to and including word.
-    """
-    if _NUMBER_RE.fullmatch(word):
-        # "1. Mix" and "Steps: 2. Bake" are list markers; "2024. 3. 5." is a date.
-        listed = len(words) == 1 or words[-2].endswith(":")
-        dated = len(words) > 1 and _NUMBER_DOT_RE.fullmatch(words[-2]) is not None
-        return not listed and not dated and not after[0].isdigit()
-    if word in _ORDINARY:
-        return True
-    if word in ("No", "Nos"):
-        return not after[0].isdigit()  # "No. 5" / "Do you? No. I don't."
-    if word in _NEVER_FINAL or word.lower() in _NEVER_FINAL_ANY_CASE:
-        return False
-    initial = len(word) == 1 and word.isupper()
-    if word in _AMBIGUOUS or initial or _LETTER_DOTS_RE.fullmatch(word):
-        opener = re.match(r"[A-Za-z]+", after)
-        return opener is not None and opener.group(0) in _STARTERS and not _INITIAL_RE.match(after)
-    return True
+
+def _after_soft(text: str, m: re.Match[str], start: int) -> Cut | None:
+    """An emoji, emoticon, ㅎㅎ or "~" ends a sentence written like one ("좋았어요 ㅎㅎ")."""
+    before = TAG_RE.sub("", text[start : m.start()]).split()
+    after = _OPENERS_RE.sub("", text[m.end() :], count=1)
+    if not before or not after:
+        return None
+    word = before[-1]
+    if is_hangul(word[-1]):
+        ended = segment_ko.ends_with_final(word)
+    else:  # "I loved it :) See you": English has no ㅎㅎ or "~" ending
+        ended = word[-1].isalnum() and m.group("soft")[0] not in "~ㅋㅎㅠㅜ" and after[0].isupper()
+    return (m.start("space"), m.end()) if ended else None
+
+
+def _at_line_end(text: str, m: re.Match[str], start: int) -> Cut | None:
+    """A Korean line that ends in a finished sentence needs no period ("왔어요\n생각보다")."""
+    before = TAG_RE.sub("", text[start : m.start()]).split()
+    after = text[m.end() :].split(maxsplit=1)
+    ended = bool(before) and segment_ko.line_end_ends(before[-1], after[0])
+    return (m.start(), m.end()) if ended else None
 
 
 # --- spans that may not be cut ----------------------------------------------
 
 
 def _protected_spans(text: str) -> list[tuple[int, int]]:
-    """Placeholder pairs, and short quotations and brackets, as (start, end)."""
-    spans: list[tuple[int, int]] = []
+    """Placeholder pairs, site markup, and short quotations and brackets, as (start, end)."""
+    spans: list[tuple[int, int]] = [m.span() for m in _MARKUP_RE.finditer(text)]
     open_tags: list[tuple[int, int]] = []  # (number, start)
     for tag in tags(text):
         if tag.kind == "open":
@@ -203,13 +258,18 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((stacks['"'].pop(), i + 1))
         elif ch in _PAIRS:
             stacks.setdefault(ch, []).append(i)
-        elif ch in closers and stacks.get(closers[ch]):
+        elif ch in closers and stacks.get(closers[ch]) and not _smiles(text, i):
             spans.append((stacks[closers[ch]].pop(), i + 1))
     return spans
 
 
+def _smiles(text: str, i: int) -> bool:
+    """Whether the bracket at i is the mouth of ":)" or ":-)", which closes nothing."""
+    return text[i - 1 : i] in (":", ";", "=") or text[max(i - 2, 0) : i] in (":-", ";-", "=-")
+
+
 def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Slices between the cuts; a piece with no letter or digit joins its neighbour."""
+    """Slices between the cuts; a piece with nothing to translate joins its neighbour."""
     pieces: list[tuple[int, int]] = []
     start = 0
     for end, next_start in [*cuts, (len(text), len(text))]:
@@ -225,4 +285,5 @@ def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _has_words(text: str) -> bool:
-    return any(c.isalnum() for c in TAG_RE.sub("", text))
+    """Letters or digits outside tags, site markup and emoji: a piece a translator can work on."""
+    return any(c.isalnum() for c in without_soft(TAG_RE.sub("", _MARKUP_RE.sub("", text))))

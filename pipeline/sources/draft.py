@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.document import Node, Unit
+from pipeline.document import DESCRIPTION, TITLE, Node, Unit
 from pipeline.errors import PostlingoError
+from pipeline.sources.front_matter import FrontMatter
+from pipeline.sources.inline import plain_unit
 
 
 @dataclass(frozen=True)
@@ -25,3 +27,14 @@ class Draft:
     meta_lines: dict[str, int] = field(default_factory=dict)
     warnings: tuple[PostlingoError, ...] = ()
     title_from_body: bool = False
+
+
+def header_units(matter: FrontMatter) -> tuple[Unit | None, Unit | None]:
+    """The front matter's title and description as units, where it gives them."""
+    title, description = (
+        plain_unit(kind, matter.meta[key], matter.lines.get(key, 1))
+        if matter.meta.get(key, "").strip()
+        else None
+        for key, kind in (("title", TITLE), ("description", DESCRIPTION))
+    )
+    return title, description

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pipeline.document import DESCRIPTION, TITLE, Node, Unit
 from pipeline.errors import PostlingoError
 from pipeline.sources import dom
-from pipeline.sources.draft import Draft
+from pipeline.sources.draft import Draft, header_units
 from pipeline.sources.front_matter import read_front_matter, split_front_matter
 from pipeline.sources.inline import collapse, plain_unit
 from pipeline.sources.sanitize import dropped_warning, sanitize_tree
@@ -48,11 +48,7 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
         meta["lang"] = root.get("lang", "")
         meta_lines["lang"] = lines.get(root, 1) + offset
     head_title, head_description = _head_units(root.find("head"), lines, offset)
-    title = description = None
-    if meta.get("title", "").strip():
-        title = plain_unit(TITLE, meta["title"], matter.lines.get("title", 1))
-    if meta.get("description", "").strip():
-        description = plain_unit(DESCRIPTION, meta["description"], matter.lines.get("description", 1))
+    title, description = header_units(matter)
     title = title or head_title
     description = description or head_description
     body = root.find("body")
@@ -68,6 +64,4 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
     if title is None:
         title, nodes = dom.first_heading(nodes)
         from_body = title is not None
-    if title is not None:
-        meta.setdefault("title", collapse(title.text))
     return Draft(nodes, title, description, meta, meta_lines, warnings, from_body)

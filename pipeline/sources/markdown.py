@@ -21,11 +21,9 @@ from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.gfm import gfm_plugin
 
-from pipeline.document import DESCRIPTION, TITLE
 from pipeline.sources import dom
-from pipeline.sources.draft import Draft
+from pipeline.sources.draft import Draft, header_units
 from pipeline.sources.front_matter import read_front_matter, split_front_matter
-from pipeline.sources.inline import plain_unit
 from pipeline.sources.sanitize import dropped_warning, sanitize_tree
 from pipeline.sources.site_tags import site_tags_plugin
 
@@ -123,15 +121,10 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
 
     dropped = sanitize_tree(root, raw_html, lines)
     nodes = dom.Walker(root, lines, line_of).flow(root)
-    meta = dict(matter.meta)
-    title = description = None
-    if meta.get("title", "").strip():
-        title = plain_unit(TITLE, meta["title"], matter.lines.get("title", 1))
-    if meta.get("description", "").strip():
-        description = plain_unit(DESCRIPTION, meta["description"], matter.lines.get("description", 1))
+    title, description = header_units(matter)
     from_body = False
     if title is None:
         title, nodes = dom.first_heading(nodes)
         from_body = title is not None
     warnings = (*matter.warnings, *dropped_warning(dropped, line_of))
-    return Draft(nodes, title, description, meta, matter.lines, warnings, from_body)
+    return Draft(nodes, title, description, matter.meta, matter.lines, warnings, from_body)

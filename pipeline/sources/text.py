@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.document import HEADING, LIST_ITEM, PARAGRAPH, TITLE, Element, Node, Unit
-from pipeline.sources.draft import Draft
+from pipeline.sources.draft import Draft, header_units
 from pipeline.sources.front_matter import read_front_matter, split_front_matter
 from pipeline.sources.inline import plain_unit
 from pipeline.sources.language import is_hangul
@@ -118,19 +118,12 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
     front, body, offset = split_front_matter(text)
     matter = read_front_matter(front)
     lines = [(n + offset, line) for n, line in enumerate(body.split("\n"), start=1)]
-    meta = dict(matter.meta)
-    title: Unit | None = None
-    if meta.get("title", "").strip():
-        title = plain_unit(TITLE, meta["title"], matter.lines.get("title", 1))
-    description = None
-    if meta.get("description", "").strip():
-        description = plain_unit("description", meta["description"], matter.lines.get("description", 1))
+    title, description = header_units(matter)
     build = _Builder()
     for block in _paragraphs(lines):
         if title is None:
             number, first = block.pop(0)
             title = plain_unit(TITLE, first, number)
-            meta["title"] = first
         index = 0
         while index < len(block):
             number, line = block[index]
@@ -153,4 +146,4 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
                 build.text(group, number)
         build.flush_paragraph()
     build.flush_list()
-    return Draft(tuple(build.nodes), title, description, meta, matter.lines, matter.warnings)
+    return Draft(tuple(build.nodes), title, description, matter.meta, matter.lines, matter.warnings)

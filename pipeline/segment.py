@@ -23,6 +23,7 @@ from functools import partial
 from pipeline import segment_en, segment_ko
 from pipeline.document import TAG_RE, Document, Segment, Unit, map_units, renumber, tags
 from pipeline.segment_marks import (
+    CLOSERS,
     SOFT,
     Marker,
     marker_shaped,
@@ -46,7 +47,6 @@ _BOUNDARY_RE = re.compile(
 # A single line break, where Korean may end a sentence with no mark at all.
 _LINE_RE = re.compile(r"[^\S\n]*\n[^\S\n]*(?=\S)")
 _OPENERS_RE = re.compile(r"^(?:[\"'“‘«(\[{「『《〈¿¡]|<\d+/?>)+")
-_CLOSERS = "\"'”’»)]}」』》〉"
 _QUOTES = "\"'”’»」』》〉"
 # A citation after a quotation belongs to its sentence: "… stairways [...]" (Smith 55).
 _CITATION_RE = re.compile(r"\([^()\n]{1,80}\)[.?!,;]")
@@ -162,7 +162,7 @@ def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
     before = TAG_RE.sub("", text[start : m.start()])
     words = before.split()
     word = words[-1].lstrip("\"'“‘«([{「『《〈") if words else ""
-    core = word.rstrip(_CLOSERS)
+    core = word.rstrip(CLOSERS)
     korean = is_hangul(core[-1:])
     quoted = any(q in close for q in _QUOTES)
 

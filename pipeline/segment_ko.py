@@ -7,6 +7,7 @@ sentence (했다, 해요, 하죠, 좋음) from a clause that goes on (하고, �
 
 from __future__ import annotations
 
+from pipeline.segment_marks import KO_FINAL
 from pipeline.sources.language import is_hangul
 
 
@@ -14,9 +15,7 @@ def _words(spaced: str) -> tuple[str, ...]:
     return tuple(spaced.split())
 
 
-# Korean syllables that end a sentence: 다 (합니다, 했다), 요, 죠, 까, 네, 군.
-_FINAL = frozenset("다요죠까네군")
-# At a line end with no mark at all, only the surest of them (했다, 해요, 하죠;
+# At a line end with no mark at all, only the surest KO_FINAL endings (했다, 해요, 하죠;
 # "있을까\n궁금했어요" is one sentence), and nominal endings in ㅁ (좋음, 추천함).
 _LINE_FINAL = frozenset("다요죠")
 # Nouns that end in those syllables ("필요\n없어요"), and "다" (all) alone.
@@ -40,7 +39,7 @@ def _nominal(syllable: str) -> bool:
 
 def ends_with_final(word: str) -> bool:
     """Whether a word ends in a sentence-final syllable (했다, 좋아요, 할까)."""
-    return word[-1:] in _FINAL or (word[-1:] != "" and _nominal(word[-1]))
+    return word[-1:] in KO_FINAL or (word[-1:] != "" and _nominal(word[-1]))
 
 
 def line_end_ends(word: str, next_word: str) -> bool:

@@ -24,7 +24,10 @@ _BULLET_RE = re.compile(rf"(?<=\s)[{_BULLETS}]|(?<=\n)[-*](?=\s)")
 _HANGUL_ITEM_RE = re.compile(r"\s+[\"'“‘(\[]*[\uac00-\ud7a3]")
 _MARKER_WORD_RE = re.compile(rf"\d{{1,2}}|[a-zA-Z{_KO_LETTERS}]")
 _LIST_START = ":.?!…"
-_CLOSERS = "\"'”’»)]}」』》〉"
+# Marks that may close around a sentence end: quotes and brackets.
+CLOSERS = "\"'”’»)]}」』》〉"
+# Korean syllables that end a sentence: 다 (합니다, 했다), 요, 죠, 까, 네, 군.
+KO_FINAL = frozenset("다요죠까네군")
 
 _EMOJI = "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff][\ufe0f\u200d\U0001f3fb-\U0001f3ff]*+"
 _EMOTICON = r"(?<!\S)(?:[:;=][-^']?[)(\]\[DPp]|XD|<3)(?!\S)|\^[_-]?\^++|[Tㅠㅜ]_[Tㅠㅜ]"
@@ -61,7 +64,7 @@ def markers(text: str) -> list[Marker]:
         if value in _KO_LETTERS and not _HANGUL_ITEM_RE.match(text, m.end()):
             continue  # 가, 나, 다 number Korean items only
         before = text[: m.start()].rstrip()
-        ended = before.rstrip(_CLOSERS)  # "Really?” 1. …": a list may start after a quotation
+        ended = before.rstrip(CLOSERS)  # "Really?” 1. …": a list may start after a quotation
         bulleted = bool(before) and before[-1] in _BULLETS
         if (value, m.group("mark")) == expected and not bulleted:
             opens, fixed = "item", colon  # else its period ends nothing if a sentence starts at it

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.document import HEADING, LIST_ITEM, PARAGRAPH, TITLE, Element, Node, Unit
+from pipeline.segment_marks import CLOSERS, KO_FINAL
 from pipeline.sources.draft import Draft, header_units
 from pipeline.sources.front_matter import read_front_matter, split_front_matter
 from pipeline.sources.inline import plain_unit
@@ -22,9 +23,7 @@ from pipeline.sources.language import is_hangul
 
 _BULLET_RE = re.compile(r"^(?:[✔✓✅☑•·▪▸►➤◦※]\s*|[-*+]\s+)")
 _NUMBER_RE = re.compile(r"^\d{1,3}[.)]\s+")
-_CLOSERS = "\"'”’»)]}」』》〉"
 _FINAL = ".?!…。？！~"
-_KO_FINAL = frozenset("다요죠까네군")
 _CONTINUES = ",;:(-–—"
 HEADING_WORDS = 16  # a subtitle is short; a long unpunctuated line is just prose
 HEADING_CHARS = 120
@@ -32,11 +31,11 @@ HEADING_CHARS = 120
 
 def _closes(line: str) -> bool:
     """Whether a line ends a sentence (punctuation, or a Korean final ending)."""
-    core = line.rstrip().rstrip(_CLOSERS)
+    core = line.rstrip().rstrip(CLOSERS)
     if not core:
         return True
     last = core[-1]
-    if last in _FINAL or last in _KO_FINAL:
+    if last in _FINAL or last in KO_FINAL:
         return True
     # emoticons and emoji at a sentence end: ㅎㅎ ㅠㅠ 😊
     return not last.isalnum() and last not in _CONTINUES and not last.isspace()

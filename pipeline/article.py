@@ -24,22 +24,21 @@ from pipeline.document import (
     SiteTag,
     Text,
     Unit,
+    elements_in,
     plain_text,
     tags,
 )
-from pipeline.sources.inline import VOID_ELEMENTS
+from pipeline.sources.inline import ATTR_NAME_RE, VOID_ELEMENTS
+from pipeline.sources.sanitize import DATA_IMAGE_TYPES
 from pipeline.sources.site_tags import quoted_value
 
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
-_ATTR_NAME_RE = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
 # Never emitted from a post, whatever its markup: they run code or load pages.
 _NEVER = frozenset({"script", "style", "iframe", "object", "embed", "frame", "frameset", "base"})
 _URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "data"})
 _SCRIPT_URL_RE = re.compile(
-    r"^[\s\x00-\x1f]*(?:javascript|vbscript|data(?!:image/(?:png|gif|jpe?g|webp|avif);))\s*:",
-    re.I,
+    rf"^[\s\x00-\x1f]*(?:javascript|vbscript|data(?!:image/(?:{DATA_IMAGE_TYPES});))\s*:", re.I
 )
-_RAW_TEXT = frozenset({"script", "style"})
 _HEADING_RE = re.compile(r"h([1-6])")
 
 
@@ -86,14 +85,11 @@ def balanced(text: str, placeholders: Sequence[Placeholder]) -> bool:
 
 def images(doc: Document) -> list[str]:
     """The src of every image in the post, as the source wrote it."""
-    from pipeline.document import elements_in
-
-    found: list[str] = []
-    nodes: list[Node] = list(doc.body)
-    for element in elements_in(tuple(nodes)):
-        if element.name in ("img", "source") and element.attr("src"):
-            found.append(element.attr("src"))
-    return found
+    return [
+        e.attr("src")
+        for e in elements_in(doc.body)
+        if e.name in ("img", "source") and e.attr("src")
+    ]
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ class _Renderer:
         translations: Mapping[str, str],
         rebase: Callable[[str], str],
     ) -> None:
-        self.doc, self.locale, self.translations = doc, locale, translations
+        self.translations = translations
         self.rebase = rebase
         self.sep = "" if locales.joins_without_space(locale) else " "
         self.foreign = locale != doc.lang
@@ -165,7 +161,7 @@ class _Renderer:
             shown = piece.text
             for number, ph in enumerate(piece.placeholders, start=1):
                 if ph.name == "#text":  # a literal "<1>" the author wrote
-                    shown = shown.replace(f"<{number}/>", "".join(_texts(ph.content)))
+                    shown = shown.replace(f"<{number}/>", _kept(ph.content))
             out.append(plain_text(shown))
         return self.sep.join(out)
 
@@ -185,7 +181,7 @@ class _Renderer:
             elif tag.kind == "open":
                 out.append(self.start_tag(ph.name, ph.attrs))
             elif ph.name == "#text":
-                out.append(html.escape("".join(_texts(ph.content)), quote=False))
+                out.append(html.escape(_kept(ph.content), quote=False))
             else:
                 out.append(self.element(ph.name, ph.attrs, ph.content))
         out.append(html.escape(text[pos:], quote=False))
@@ -200,7 +196,7 @@ class _Renderer:
         seen: set[str] = set()
         for key, value in attrs:
             lower = key.lower()
-            if lower in seen or not _ATTR_NAME_RE.fullmatch(key) or lower.startswith("on"):
+            if lower in seen or not ATTR_NAME_RE.fullmatch(key) or lower.startswith("on"):
                 continue
             seen.add(lower)
             shown = self.plain(value) if isinstance(value, Unit) else value
@@ -253,21 +249,16 @@ class _Renderer:
     def body(self, nodes: Sequence[Node]) -> str:
         levels = [
             int(m.group(1))
-            for n in _elements(nodes)
-            if (m := _HEADING_RE.fullmatch(n.name)) is not None
+            for n in elements_in(tuple(nodes))
+            if isinstance(n, Element) and (m := _HEADING_RE.fullmatch(n.name)) is not None
         ]
         self.shift = 1 if levels and min(levels) == 1 else 0
         return "\n".join(self.node(n) for n in nodes)
 
 
-def _texts(nodes: Sequence[Node]) -> list[str]:
-    return [n.value for n in nodes if isinstance(n, Text)]
-
-
-def _elements(nodes: Sequence[Node]) -> list[Element]:
-    from pipeline.document import elements_in
-
-    return [e for e in elements_in(tuple(nodes)) if isinstance(e, Element)]
+def _kept(nodes: Sequence[Node]) -> str:
+    """The text a "#text" placeholder keeps: what the author wrote, like a literal <1>."""
+    return "".join(n.value for n in nodes if isinstance(n, Text))
 
 
 def render_text(text: str, placeholders: Sequence[Placeholder]) -> str:

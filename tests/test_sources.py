@@ -500,7 +500,7 @@ def test_the_seed_text_reads_with_its_carousel_lines_ignored(tmp_path: Path) -> 
     doc = post(
         tmp_path, "seed.txt", seed.read_text(encoding="utf-8"), ("Previous image", "Next image")
     )
-    assert doc.lang == "en" and doc.title_text == "Mini thread lifting"
+    assert doc.lang == "en" and doc.title is not None and doc.title.text == "Mini thread lifting"
     assert not any("Previous image" in msgid for msgid, _, _ in entries(doc))
     assert sum(u.kind == LIST_ITEM for u in doc.units()) == 3
 

@@ -143,12 +143,6 @@ class Document:
     title_from_body: bool = False  # the title is the body's first <h1>, shown as the page title
     warnings: tuple[PostlingoError, ...] = ()  # read anyway: a misspelled front-matter key
 
-    @property
-    def title_text(self) -> str:
-        from pipeline.document.tags import plain_text
-
-        return plain_text(self.title.text) if self.title else self.slug
-
     def units(self) -> Iterator[Unit]:
         """Every unit, translatable or not, in reading order."""
         for unit in (self.title, self.description):

@@ -31,6 +31,8 @@ def element_names(spaced: str) -> frozenset[str]:
 
 
 VOID_ELEMENTS = element_names("area base br col embed hr img input link meta source track wbr")
+# An attribute name that can be written out without quoting or escaping.
+ATTR_NAME_RE = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
 
 
 def _blank(text: str) -> bool:

@@ -97,13 +97,17 @@ POINTS = (
 )
 
 
-@pytest.fixture(scope="module")
-def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("translated")
-    new_project(root, posts=3, per_post=4, seed=0)
+def _translated_project(root: Path, posts: int, per_post: int, seed: int) -> Path:
+    """A generated project whose catalogs a first translate has written."""
+    new_project(root, posts=posts, per_post=per_post, seed=seed)
     config = load_config(root)
     project.translate(config, project.load_documents(config))
     return root
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _translated_project(tmp_path_factory.mktemp("translated"), 3, 4, 0)
 
 
 class Injector:
@@ -216,11 +220,7 @@ def run_with_saves(
 
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("big")
-    new_project(root, posts=60, per_post=6, seed=1)
-    config = load_config(root)
-    project.translate(config, project.load_documents(config))
-    return root
+    return _translated_project(tmp_path_factory.mktemp("big"), 60, 6, 1)
 
 
 @pytest.mark.parametrize("command", [["translate"], ["build", "--pseudo"]])

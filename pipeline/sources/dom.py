@@ -240,8 +240,7 @@ class Walker:
             tag_node = site_tags.read(element, self.line(element))
             run.void(Placeholder(tag, self.attrs(element), True, (tag_node,)))
             return
-        words = "".join(element.itertext())
-        wordless = not any(c.isalnum() for c in words)
+        wordless = not any(c.isalnum() for c in "".join(element.itertext()))
         if no_translate(element) or tag in KEPT or wordless:
             kept = self.kept(element, translate=not no_translate(element) and tag not in KEPT)
             run.void(Placeholder(tag, kept.attrs, True, kept.children))

@@ -50,6 +50,7 @@ class Saved:
     state: str  # of the entry as it is now
     findings: tuple[checks.Finding, ...]  # warnings left on the entry
     changed: bool
+    line: int | None = None  # of the entry's msgstr in the file now
 
 
 class Refused(PostlingoError):
@@ -204,7 +205,7 @@ def save(config: Config, edit: Edit, say: Callable[[str], None] = lambda _: None
     located = tuple(
         checks.Finding(where, line, f.check, f.severity, f.message, f.msgid) for f in found
     )
-    return Saved(review.version(written[0]), entry_state(entry), located, changed)
+    return Saved(review.version(written[0]), entry_state(entry), located, changed, line)
 
 
 def _parse(raw: bytes | None, path: Path, where: str) -> polib.POFile:

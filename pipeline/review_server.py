@@ -208,7 +208,6 @@ def create_app(session: Session) -> Flask:
         except PostlingoError as exc:
             return _answer(503, "busy", str(exc))
         where = project.relative(config, project.po_path(config, edit.locale, edit.slug))
-        line = next((f.line for f in saved.findings if f.line), None)
         session.say(
             f"saved {where}: {edit.msgid[:60]!r}" + ("" if saved.changed else " (no change)")
         )
@@ -217,7 +216,7 @@ def create_app(session: Session) -> Flask:
             "state": saved.state,
             "changed": saved.changed,
             "path": where,
-            "line": line,
+            "line": saved.line,
             "findings": [_finding(f) for f in saved.findings],
         }
         return jsonify(body), 200

@@ -124,31 +124,32 @@ function tagAt(text, at) {
   return tags(text).find((t) => t.start === at || t.end === at) || null;
 }
 
-/** The next place to put a moved chip: one character or one word on, tags stepped over whole. */
-function step(text, from, forward, byWord) {
+/**
+ * The next place for a moved chip: one character on, or one word. An opening tag keeps to
+ * the starts of words and a closing or void tag to their ends, so `<1>` goes before a word
+ * and `</1>` after one. Other tags are stepped over whole.
+ */
+export function step(text, from, forward, byWord, opening) {
   let at = from;
   const next = () => {
-    if (forward) {
-      const t = tags(text).find((x) => x.start === at);
-      at = t ? t.end : Math.min(text.length, at + 1);
-    } else {
-      const t = tags(text).find((x) => x.end === at);
-      at = t ? t.start : Math.max(0, at - 1);
-    }
+    const t = tags(text).find((x) => (forward ? x.start : x.end) === at);
+    if (t) at = forward ? t.end : t.start;
+    else at = forward ? Math.min(text.length, at + 1) : Math.max(0, at - 1);
   };
   if (!byWord) {
     next();
     return at;
   }
   const space = (i) => /\s/.test(text[i] ?? "");
-  // skip the spaces, then the word
-  if (forward) {
-    while (at < text.length && space(at)) next();
-    while (at < text.length && !space(at)) next();
-  } else {
-    while (at > 0 && space(at - 1)) next();
-    while (at > 0 && !space(at - 1)) next();
-  }
+  const ahead = () => (forward ? at < text.length && space(at) : at > 0 && space(at - 1));
+  const word = () => (forward ? at < text.length && !space(at) : at > 0 && !space(at - 1));
+  // forward, an opening tag: past the word, then the spaces (to the next word's start);
+  // a closing one: past the spaces, then the word (to its end). Backward, the mirror.
+  const [first, second] = forward === opening ? [word, ahead] : [ahead, word];
+  const before = at;
+  while (first()) next();
+  while (second()) next();
+  if (at === before) next();
   return at;
 }
 
@@ -182,10 +183,12 @@ function drafts() {
   }
 }
 
+/** Unsaved text survives a reload, with the version it was written against. */
 function keepDraft(article, text) {
   const all = drafts();
+  const d = article.dataset;
   if (text === null) delete all[draftKey(article)];
-  else all[draftKey(article)] = text;
+  else all[draftKey(article)] = { text, version: d.version, state: d.state };
   try {
     localStorage.setItem(DRAFTS, JSON.stringify(all));
   } catch {
@@ -256,6 +259,7 @@ async function save(article) {
     article.classList.add("reviewed");
     keepDraft(article, null);
     const where = answer.line ? `${answer.path}:${answer.line}` : answer.path;
+    article.querySelector(".actions .where").textContent = where;
     setStatus(article, "saved", answer.changed ? `Saved as reviewed (${where}).` : `Already saved as reviewed (${where}).`);
     showFindings(article, answer.findings);
     return;
@@ -288,14 +292,23 @@ function setUp(article) {
   editor._labels = labelsOf(article);
   const rtl = editor.dir === "rtl";
   const draft = drafts()[draftKey(article)];
-  render(editor, draft ?? editor.dataset.text);
-  if (draft !== undefined && draft !== editor.dataset.text) {
+  if (draft && typeof draft.text === "string" && draft.text !== editor.dataset.text) {
+    // Saved against the version it was typed on: if the entry changed since, that is a conflict.
+    article.dataset.version = draft.version;
+    article.dataset.state = draft.state;
+    render(editor, draft.text);
     changed(article);
     setStatus(article, "draft", "Your unsaved text from before is back (not saved yet).");
-  } else changed(article);
+    const folded = article.closest("details");
+    if (folded) folded.open = true; // among the reviewed entries: show it
+  } else {
+    render(editor, editor.dataset.text);
+    changed(article);
+  }
 
   editor.addEventListener("input", () => changed(article));
   editor.addEventListener("keydown", (event) => {
+    if (event.isComposing) return; // an input method (Hangul, kana) is still composing
     if (event.key === "Enter") {
       event.preventDefault(); // one entry is one sentence
       if (event.ctrlKey || event.metaKey) save(article);
@@ -305,7 +318,8 @@ function setUp(article) {
     if (isChip(target) && event.altKey && (event.key === "ArrowLeft" || event.key === "ArrowRight")) {
       event.preventDefault();
       const forward = (event.key === "ArrowRight") !== rtl;
-      placeChip(article, target, (rest, from) => step(rest, from, forward, !event.shiftKey));
+      const opening = tags(target.dataset.tag)[0]?.kind === "open";
+      placeChip(article, target, (rest, from) => step(rest, from, forward, !event.shiftKey, opening));
     }
   });
   editor.addEventListener("paste", (event) => {

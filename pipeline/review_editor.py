@@ -140,6 +140,8 @@ def apply_edit(po: polib.POFile, edit: Edit, current_version: str, where: str) -
             current_version,
             entry_state(None),
         )
+    if entry.msgid_plural:
+        raise Refused("plural entries are edited in a PO editor", where, ())
     already = entry.msgstr == edit.text and not entry.fuzzy
     if current_version != edit.version and entry_state(entry) != edit.state and not already:
         now = "reviewed" if not entry.fuzzy else "not reviewed"

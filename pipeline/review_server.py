@@ -25,7 +25,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from pipeline import checks, project, review, review_editor, site
 from pipeline.config import Config
-from pipeline.document import TAG_RE
+from pipeline.document import TAG_RE, Document
 from pipeline.errors import PostlingoError
 
 HOST = "127.0.0.1"
@@ -158,7 +158,7 @@ def create_app(session: Session) -> Flask:
         response.headers.update(SECURITY_HEADERS)
         return response
 
-    def documents() -> list[Any]:
+    def documents() -> list[Document]:
         return project.load_documents(config, session.posts)
 
     @app.get("/")
@@ -205,8 +205,8 @@ def create_app(session: Session) -> Flask:
                 version=exc.version,
                 state=exc.state,
             )
-        except PostlingoError as exc:
-            return _answer(503, "busy", str(exc))
+        except PostlingoError as exc:  # the project is busy (another run), or a post is gone
+            return _answer(503, "not saved", f"{exc}; your text is kept")
         where = project.relative(config, project.po_path(config, edit.locale, edit.slug))
         session.say(
             f"saved {where}: {edit.msgid[:60]!r}" + ("" if saved.changed else " (no change)")

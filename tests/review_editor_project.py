@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import html5lib
@@ -62,3 +68,30 @@ def articles(html: str) -> dict[str, dict[str, str]]:
         attrs = {k[5:]: v for k, v in article.attrib.items() if k.startswith("data-")}
         found[attrs["msgid"]] = attrs
     return found
+
+
+@contextmanager
+def editor_server(project: Path) -> Iterator[str]:
+    """`postlingo review --serve --port 0` on the project: its URL; stopped with Ctrl+C (SIGINT),
+    which must end it cleanly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-C", str(project), "review", "--serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
+        assert found, f"no URL in {line!r}: {proc.stderr.read() if proc.stderr else ''}"
+        yield found.group(1)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        assert proc.returncode == 0 and "Traceback" not in err, err
+        assert "review editor stopped" in out

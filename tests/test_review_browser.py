@@ -17,9 +17,7 @@ import http.server
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -36,64 +34,24 @@ from tests.review_editor_project import (
     SMAS,
     TITLE,
     WRITE,
+    editor_server,
     entry,
     make_project,
     po_file,
     teammate_saves,
 )
-from tests.test_publish_html import CHROMIUM_ARGS, SHOTS, chromium_path
+from tests.test_publish_html import SHOTS, chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_SHOT = ROOT / "docs" / "review-editor.png"
 WAIT_MS = 60_000  # a loaded machine; nothing here is timed
 
 
-@contextmanager
-def editor_server(project: Path) -> Iterator[str]:
-    """`postlingo review --serve --port 0`, stopped with Ctrl+C (SIGINT) at the end."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-C", str(project), "review", "--serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
-        assert found, f"no URL in {line!r}: {proc.stderr.read() if proc.stderr else ''}"
-        yield found.group(1)
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, err = proc.communicate(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
-        assert proc.returncode == 0 and "Traceback" not in err, err
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.skip("Chromium: the playwright package is not installed (pip install -e '.[dev]')")
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
-        try:
-            context = pw.chromium.launch_persistent_context(
-                profile,
-                executable_path=executable,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1100, "height": 900},
-            )
-        except Error as exc:
-            pytest.skip(f"Chromium: {executable} did not start: {exc.message.splitlines()[0]}")
+    with chromium({"width": 1100, "height": 900}) as context:
         context.set_default_timeout(WAIT_MS)
         yield context
-        context.close()
 
 
 @pytest.fixture

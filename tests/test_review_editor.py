@@ -11,9 +11,7 @@ stops on Ctrl+C.
 from __future__ import annotations
 
 import os
-import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +34,7 @@ from tests.review_editor_project import (
     TITLE,
     WRITE,
     articles,
+    editor_server,
     entry,
     make_project,
     po_file,
@@ -340,33 +339,13 @@ def test_the_page_shows_context_kind_placeholders_origin_and_findings(root, clie
 
 
 def test_the_command_prints_its_url_serves_and_stops_on_ctrl_c(root):
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "-C", str(root), "review", "--serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.fullmatch(
-            r"review editor: (http://127\.0\.0\.1:(\d+)/) \(Ctrl\+C stops it\)\n", line
-        )
-        assert found, line
-        with urllib.request.urlopen(found.group(1) + "ko/", timeout=60) as page:
+    with editor_server(root) as url:  # checks the printed line, and the exit on Ctrl+C
+        with urllib.request.urlopen(url + "ko/", timeout=60) as page:
             assert b"postlingo-token" in page.read()
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
         # bound to the loopback address only
-        with (
-            pytest.raises(OSError),
-            socket.create_connection((_other_address(), int(found.group(2))), timeout=2),
-        ):
+        with pytest.raises(OSError), socket.create_connection((_other_address(), port), timeout=2):
             pass
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-    finally:
-        proc.kill()
-    assert proc.returncode == 0, err
-    assert "review editor stopped" in out and "Traceback" not in err
 
 
 def _other_address() -> str:

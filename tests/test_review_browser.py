@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import polib
 import pytest
 
 from tests.review_editor_project import (
@@ -63,8 +64,8 @@ def project(tmp_path: Path) -> Path:
 EXPECTED = re.compile(r"Failed to load resource: the server responded with a status of 4(09|22) ")
 
 
-def open_editor(browser: Any, url: str, errors: list[str]) -> Any:
-    page = browser.new_page()
+def watch(page: Any, errors: list[str]) -> Any:
+    """Collect the page's console errors and uncaught exceptions (a CSP refusal is one)."""
     page.on(
         "console",
         lambda m: (
@@ -72,6 +73,11 @@ def open_editor(browser: Any, url: str, errors: list[str]) -> Any:
         ),
     )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+def open_editor(browser: Any, url: str, errors: list[str]) -> Any:
+    page = watch(browser.new_page(), errors)
     page.goto(url + "ko/")
     page.wait_for_selector("html[data-editor-ready]")
     return page
@@ -365,3 +371,39 @@ def test_every_entry_kind_in_the_page_is_editable(browser, project):
         page.close()
     assert entry(project, WRITE).fuzzy
     assert not errors
+
+
+def test_hostile_catalog_text_runs_nothing_in_the_editor(browser, project):
+    """A .po is untrusted: its msgstr and msgid are shown and edited as text, never markup."""
+    from tests.test_injection_browser import PO_VECTORS, PROVOKE_JS, RECORDER
+
+    path = po_file(project)
+    po = polib.pofile(str(path))
+    live = [e for e in po if not e.obsolete]
+    for i, found in enumerate(live):
+        found.msgstr = f"{found.msgid} {PO_VECTORS[i % len(PO_VECTORS)]}"
+    live[-1].msgid = "<img src=x onerror=alert(99)> hostile msgid"  # a hand-edited .po
+    po.save(str(path))
+    errors: list[str] = []
+    with editor_server(project) as url:
+        page = watch(browser.new_page(), errors)
+        page.add_init_script(RECORDER)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+        page.goto(url + "ko/")
+        page.wait_for_selector("html[data-editor-ready]")
+        # the text reads back exactly as the catalog has it, and saves as written
+        hostile = live[0].msgstr
+        assert text_of(page, live[0].msgid) == hostile
+        article(page, live[0].msgid).locator(".editor").press("Control+Enter")
+        status(page, live[0].msgid, "Saved")
+        # then every handler on the page is provoked (which clicks every button, too:
+        # the other entries are saved, or refused where their text invents a tag)
+        result = page.evaluate(PROVOKE_JS)
+        assert result["hits"] == [] and dialogs == []
+        assert result["bad"] == ["<script>"]  # the editor's own module, nothing else
+        assert page.locator("script").get_attribute("src") == "/static/editor.js"
+        page.wait_for_function("!document.querySelector('.status.saving')")  # saves answered
+        page.close()
+    assert errors == []  # a CSP refusal would be logged here
+    assert entry(project, live[0].msgid).msgstr == hostile

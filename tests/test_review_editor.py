@@ -10,12 +10,15 @@ stops on Ctrl+C.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -392,3 +395,59 @@ def test_port_without_serve_is_a_usage_error(root):
         timeout=120,
     )
     assert done.returncode == 2 and "--port goes with --serve" in done.stderr
+
+
+def test_to_and_posts_narrow_what_the_editor_serves(root):
+    config = load_config(root)
+    client = create_app(Session(config, port=PORT, locales=("ja",))).test_client()
+    index = client.get("/", base_url=BASE).get_data(as_text=True)
+    assert 'href="/ja/"' in index and 'href="/ko/"' not in index
+    assert client.get("/ko/", base_url=BASE).status_code == 404
+    assert client.get("/ja/", base_url=BASE).status_code == 200
+    none = create_app(Session(config, port=PORT, posts=("no-such-post",))).test_client()
+    page = none.get("/ko/", base_url=BASE)
+    assert page.status_code == 500 and "no such post: no-such-post" in page.get_data(as_text=True)
+
+
+def test_saves_sent_at_once_to_the_running_editor_all_land(root):
+    """Concurrent requests (tabs, a double click) each re-read and merge: none is lost."""
+    with editor_server(root) as url:
+        with urllib.request.urlopen(url + "ko/", timeout=60) as page:
+            html = page.read().decode("utf-8")
+        token = re.search(r'name="postlingo-token" content="([^"]+)"', html).group(1)
+        shown = articles(html)
+        texts = {
+            TITLE: "실 리프팅 안내",
+            DAYS: "회복에는 보통 2~3일이 걸립니다.",
+            GUIDE: "방문 전에 <1>관리 안내</1>를 읽어 주세요.",
+            SMAS: "미니 안면거상은 SMAS 층 자체를 당깁니다.",
+        }
+
+        def send(msgid: str) -> int:
+            body = {k: shown[msgid][k] for k in ("locale", "slug", "msgid", "version", "state")}
+            body["text"] = texts[msgid]
+            request = urllib.request.Request(
+                url + "api/save",
+                data=json.dumps(body).encode(),
+                headers={
+                    "Content-Type": "application/json",
+                    TOKEN_HEADER: token,
+                    "Origin": url.rstrip("/"),
+                },
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=120) as answer:
+                return answer.status
+
+        with ThreadPoolExecutor(len(texts)) as pool:
+            assert list(pool.map(send, texts)) == [200] * len(texts)
+    for msgid, text in texts.items():
+        assert (entry(root, msgid).msgstr, entry(root, msgid).fuzzy) == (text, False)
+
+
+def test_an_unreadable_catalog_is_shown_with_its_finding_and_no_entries(root, client):
+    path = po_file(root)
+    path.write_bytes(path.read_bytes().replace(b'msgstr "', b'msgstr "broken\n', 1))
+    html = client.get("/ko/", base_url=BASE).get_data(as_text=True)
+    assert "[syntax]" in html and "No readable catalog" in html
+    assert articles(html) == {}

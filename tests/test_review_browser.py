@@ -403,7 +403,10 @@ def test_hostile_catalog_text_runs_nothing_in_the_editor(browser, project):
         assert result["hits"] == [] and dialogs == []
         assert result["bad"] == ["<script>"]  # the editor's own module, nothing else
         assert page.locator("script").get_attribute("src") == "/static/editor.js"
-        page.wait_for_function("!document.querySelector('.status.saving')")  # saves answered
+        # every save answered (not wait_for_function: the page's CSP forbids its eval)
+        from playwright.sync_api import expect
+
+        expect(page.locator(".status.saving")).to_have_count(0, timeout=WAIT_MS)
         page.close()
     assert errors == []  # a CSP refusal would be logged here
     assert entry(project, live[0].msgid).msgstr == hostile

@@ -10,7 +10,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	# argostranslate without its declared deps (stanza/spacy/torch): see README
 	$(BIN)/pip install --quiet --no-deps 'argostranslate==1.11.0'
 	touch $(STAMP)

@@ -117,6 +117,14 @@ def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def _say(line: str) -> None:
+    """A line on stdout at once, so a terminal or a test reading the pipe sees it now."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
 to_option = click.option(
     "--to", "to", multiple=True, metavar="LOCALE,...", help="Only these target locales."
 )
@@ -387,13 +395,31 @@ def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -
 
 @cli.command()
 @to_option
+@click.option("--serve", is_flag=True, help="Edit in the browser: a local editor on 127.0.0.1.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="The editor's port (default 8765; 0: any free port).",
+)
 @posts_argument
 @pass_ctx
-def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
-    """Write site/_review/<locale>.html: the entries each locale's reviewers should look at."""
+def review(
+    ctx: Context, to: tuple[str, ...], serve: bool, port: int | None, posts: tuple[str, ...]
+) -> None:
+    """Write site/_review/<locale>.html, or with --serve edit the catalogs in a browser."""
     from pipeline import checks, project, review
     from pipeline.files import write_atomic
 
+    if serve:
+        from pipeline import review_server
+
+        # No lock held while serving: each save takes it, so `translate` can run meanwhile.
+        chosen = review_server.DEFAULT_PORT if port is None else port
+        review_server.serve(ctx.config, chosen, _say, _locales(to), posts)
+        return
+    if port is not None:
+        raise click.UsageError("--port goes with --serve")
     config = ctx.lock()
     docs = _documents(config, posts)
     only = _locales(to)

@@ -54,9 +54,8 @@ def _nothing(*_: object) -> str:
     return ""
 
 
-@functools.cache
-def renderer(raw_html: str = "keep") -> MarkdownIt:
-    """The one Markdown configuration: the reader and the reference both use it.
+def configured(raw_html: str = "keep") -> MarkdownIt:
+    """The one Markdown configuration: the reader, the reference and the SSG writer use it.
 
     With raw_html = "drop", raw HTML in the post renders as nothing.
     """
@@ -69,6 +68,9 @@ def renderer(raw_html: str = "keep") -> MarkdownIt:
         md.add_render_rule("html_block", _nothing)
         md.add_render_rule("html_inline", _nothing)
     return md
+
+
+renderer = functools.cache(configured)
 
 
 def reference_html(body: str) -> str:

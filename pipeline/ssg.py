@@ -36,7 +36,9 @@ def output_path(fmt: str, locale: str, slug: str) -> str:
 def language_keys(fmt: str, edition: Edition, present: Sequence[str]) -> dict[str, str]:
     """The front-matter keys the generator reads the language from, for one page."""
     lang, slug = bcp47(edition.locale), edition.doc.slug
-    keys = {"lang": lang} if "lang" in present or fmt == "jekyll" else {}
+    declared = "lang" in present
+    own = edition.locale == edition.doc.lang  # the source's own lang key is already right
+    keys = {"lang": lang} if (declared and not own) or (fmt == "jekyll" and not declared) else {}
     if fmt == "hugo" and "translationKey" not in present:
         keys["translationKey"] = slug
     if fmt == "jekyll":
@@ -75,6 +77,19 @@ def _toml_values(inner: str) -> dict[str, tuple[int, int]]:
     return spans
 
 
+def _parts(head: str) -> tuple[str, str, str]:
+    """A front matter block as (opening fence, the keys, closing fence)."""
+    fence, _, rest = head.partition("\n")
+    close = rest.rstrip("\n").rfind("\n") + 1
+    return fence, rest[:close], rest[close:]
+
+
+def keys(head: str) -> list[str]:
+    """The top-level keys a front matter block sets."""
+    fence, inner, _ = _parts(head)
+    return list(_toml_values(inner) if fence.rstrip() == "+++" else _yaml_values(inner))
+
+
 def front_matter(head: str, values: Mapping[str, str]) -> str:
     """The front matter block with these keys set; every other byte as it was.
 
@@ -85,10 +100,8 @@ def front_matter(head: str, values: Mapping[str, str]) -> str:
     if not head:
         lines = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in values.items())
         return f"---\n{lines}---\n"
-    fence, _, rest = head.partition("\n")
+    fence, inner, closing = _parts(head)
     toml = fence.rstrip() == "+++"
-    close = rest.rstrip("\n").rfind("\n") + 1
-    inner, closing = rest[:close], rest[close:]
     spans = _toml_values(inner) if toml else _yaml_values(inner)
     added = []
     for key, value in values.items():
@@ -122,9 +135,7 @@ def page(fmt: str, edition: Edition, source: str, ignore: Sequence[str], raw_htm
     doc = edition.doc
     kept, _ = drop_ignored(source, ignore)
     head, body = split(kept)
-    inner = head.partition("\n")[2]
-    present = list(_toml_values(inner) if head.startswith("+++") else _yaml_values(inner))
-    values = language_keys(fmt, edition, present)
+    values = language_keys(fmt, edition, keys(head))
     for key, unit in (("title", doc.title), ("description", doc.description)):
         text = _header_text(doc, unit, edition)
         if text is not None:

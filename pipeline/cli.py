@@ -387,6 +387,51 @@ def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
 cli.add_command(models)
 
 
+@cli.group()
+def tm() -> None:
+    """Exchange reviewed translations with agencies and CAT tools as TMX 1.4b.
+
+    \b
+    postlingo tm export --to ko reviewed-ko.tmx
+    postlingo tm import agency-ko.tmx
+    """
+
+
+tmx_file = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@tm.command("export")
+@to_option
+@tmx_file
+@pass_ctx
+def tm_export(ctx: Context, to: tuple[str, ...], file: Path) -> None:
+    """Write every reviewed entry (not fuzzy) of the catalogs to FILE."""
+    from pipeline import tm as memory
+
+    config = ctx.config
+    target = file if file.is_absolute() else ctx.root / file
+    count = memory.export(config, _documents(config), _locales(to), target)
+    click.echo(f"wrote {count} reviewed entries to {ctx.shown(target)}")
+
+
+@tm.command("import")
+@to_option
+@tmx_file
+@pass_ctx
+def tm_import(ctx: Context, to: tuple[str, ...], file: Path) -> None:
+    """Fill empty and machine-only entries from FILE, as fuzzy; reviewed ones stay."""
+    from pipeline import tm as memory
+
+    config = ctx.lock()
+    source = file if file.is_absolute() else ctx.root / file
+    result = memory.import_memory(config, _documents(config), _locales(to), source)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in result.written:
+        click.echo(f"filled {ctx.shown(path)}")
+    click.echo(f"{result.filled} entries filled from {ctx.shown(source)}, marked fuzzy for review")
+
+
 def main() -> None:
     """Every outcome is one line and an exit code; a traceback only under --debug."""
     state = Context()

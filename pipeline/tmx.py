@@ -52,8 +52,8 @@ class TranslationUnit:
 # --- writing -------------------------------------------------------------------
 
 
-def _segment(parent: ET.Element, text: str) -> None:
-    seg = ET.SubElement(parent, "seg")
+def _segment(seg: ET.Element, text: str) -> None:
+    """Fill a <seg>: the text, with each placeholder tag as an inline code."""
     text = _NOT_XML_RE.sub("", text)
     last: ET.Element | None = None
     pos = 0
@@ -95,6 +95,7 @@ def write(units: Sequence[TranslationUnit], tool_version: str) -> bytes:
         },
     )
     body = ET.SubElement(root, "body")
+    segments: list[tuple[ET.Element, str]] = []
     for unit in units:
         tu = ET.SubElement(body, "tu", {"srclang": unit.srclang})
         if unit.post:
@@ -103,8 +104,10 @@ def write(units: Sequence[TranslationUnit], tool_version: str) -> bytes:
             ET.SubElement(tu, "prop", {"type": CONTEXT}).text = _NOT_XML_RE.sub("", unit.context)
         for variant in unit.variants:
             tuv = ET.SubElement(tu, "tuv", {XML_LANG: variant.lang})
-            _segment(tuv, variant.text)
-    ET.indent(root)
+            segments.append((ET.SubElement(tuv, "seg"), variant.text))
+    ET.indent(root)  # before the segments are filled: their text is content, not layout
+    for seg, text in segments:
+        _segment(seg, text)
     text = ET.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="UTF-8"?>\n{text}\n'.encode()
 

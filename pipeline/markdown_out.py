@@ -26,7 +26,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from pipeline import locales
-from pipeline.article import balanced
+from pipeline.article import balanced, render_nodes
 from pipeline.document import (
     Document,
     Element,
@@ -128,6 +128,7 @@ class _Writer:
 
     def __init__(self, run: _Run, locale: str, translations: Mapping[str, str]) -> None:
         self.run = run
+        self.locale = locale
         self.translations = translations
         self.sep = "" if locales.joins_without_space(locale) else " "
 
@@ -376,6 +377,26 @@ def _block_tag(
     return (at, at + len(token.content), writer.site_tag(tag)) if at >= 0 else None
 
 
+def _html_block(
+    body: str, token: Token, start: int, lang: str, writer: _Writer, raw_html: str
+) -> tuple[int, int, str] | None:
+    """Raw HTML between Markdown blocks, rendered again from its tree where words changed.
+
+    Written on consecutive lines, since a blank line would end the HTML block.
+    """
+    root, lines = dom.parse_tree(token.content, fragment=True)
+    sanitize_tree(root, raw_html, lines)
+    doc = segment_document(Document("", "", lang, dom.Walker(root, lines).flow(root)))
+    if not writer.changed(list(units_in(doc.body))):
+        return None
+    html = render_nodes(doc, writer.locale, doc.body, writer.translations)
+    content = token.content.rstrip("\n")
+    at = body.find(content, start)
+    if at < 0 or any(not line.strip() for line in html.split("\n")):
+        return None
+    return at, at + len(content), html
+
+
 def translate_body(
     body: str, lang: str, locale: str, translations: Mapping[str, str], raw_html: str
 ) -> str:
@@ -393,6 +414,12 @@ def translate_body(
         if token.type == "site_tag_block" and token.map is not None:
             writer = _Writer(_Run([], "", ""), locale, translations)
             edit = _block_tag(body, token, starts[token.map[0]], lang, writer)
+            if edit is not None:
+                edits.append(edit)
+            continue
+        if token.type == "html_block" and token.map is not None and raw_html != "drop":
+            writer = _Writer(_Run([], "", ""), locale, translations)
+            edit = _html_block(body, token, starts[token.map[0]], lang, writer, raw_html)
             if edit is not None:
                 edits.append(edit)
             continue

@@ -252,3 +252,13 @@ def test_jekyll_builds_the_translated_site(tmp_path):
     assert '<html lang="ja">' in built
     assert plain_text(pseudolocalize("Booking moves online")).split(" ")[0] in built
     assert "kept" not in built  # the Liquid comment came back as Liquid
+
+
+def test_raw_html_blocks_are_translated_and_stay_one_block(tmp_path):
+    doc, source = read(FIXTURES / "faithful" / "raw-html-review.md")
+    _, body = markdown_out.split(source)
+    out = markdown_out.translate_body(body, doc.lang, "en", pseudo(doc), "sanitize")
+    caption = next(s.text for s in doc.segments() if s.text.startswith("시술 전후를"))
+    assert f"<figcaption>{pseudolocalize(caption)}" in out
+    assert '<figure class="photo"><img src="images/skin-before-after.jpg"' in out
+    assert blocks(out) == blocks(body)

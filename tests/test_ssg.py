@@ -262,3 +262,19 @@ def test_raw_html_blocks_are_translated_and_stay_one_block(tmp_path):
     assert f"<figcaption>{pseudolocalize(caption)}" in out
     assert '<figure class="photo"><img src="images/skin-before-after.jpg"' in out
     assert blocks(out) == blocks(body)
+
+
+def test_site_format_key_chooses_the_output_and_a_wrong_one_names_its_line(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(REPO / "source", project / "source")
+    config = (REPO / "postlingo.toml").read_text(encoding="utf-8")
+    (project / "postlingo.toml").write_text(config + '\n[site]\nformat = "hugo"\n', "utf-8")
+    result = postlingo(project, "build", "--pseudo")
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "content" / "en" / "mini-thread-lifting.md").is_file()
+    assert not (project / "site" / "index.html").exists()
+    lines = len((config + "\n[site]\n").splitlines()) + 1
+    (project / "postlingo.toml").write_text(config + '\n[site]\nformat = "gatsby"\n', "utf-8")
+    bad = postlingo(project, "build")
+    assert bad.returncode == 2
+    assert f"postlingo.toml:{lines}: site.format must be one of" in bad.stderr

@@ -362,6 +362,15 @@ def _locate(
     return starts[first] + col, starts[last] + len(lines[last].rstrip()), prefix
 
 
+def _without_heading_attrs(content: str, place: tuple[int, int, str]) -> tuple[int, int, str]:
+    """A heading's text without its trailing `{#id .class}`, which stays as written."""
+    m = markdown.HEADING_ID_RE.search(content)
+    if m is None:
+        return place
+    kept = len(content) - m.start() - (len(m.group(0)) - len(m.group(0).lstrip()))
+    return place[0], place[1] - kept, place[2]
+
+
 def _block_tag(
     body: str, token: Token, start: int, lang: str, writer: _Writer
 ) -> tuple[int, int, str] | None:
@@ -410,7 +419,8 @@ def translate_body(
         starts.append(starts[-1] + len(line) + 1)
     cursor: dict[int, int] = {}
     edits: list[tuple[int, int, str]] = []
-    for token in tokens:
+    previous: Token | None = None
+    for previous, token in zip([None, *tokens], tokens, strict=False):
         if token.type == "site_tag_block" and token.map is not None:
             writer = _Writer(_Run([], "", ""), locale, translations)
             edit = _block_tag(body, token, starts[token.map[0]], lang, writer)
@@ -426,6 +436,8 @@ def translate_body(
         if token.type != "inline" or not token.children:
             continue
         place = _locate(lines, starts, token, cursor)
+        if place is not None and previous is not None and previous.type == "heading_open":
+            place = _without_heading_attrs(token.content, place)
         html = _marked_html(md, token.children, env, raw_html == "drop")
         nodes = _units(html, lang, raw_html)
         if place is None or nodes is None:

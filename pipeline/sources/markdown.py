@@ -27,7 +27,7 @@ from pipeline.sources.front_matter import read_front_matter, split_front_matter
 from pipeline.sources.sanitize import dropped_warning, sanitize_tree
 from pipeline.sources.site_tags import site_tags_plugin
 
-_HEADING_ID_RE = re.compile(r"\s*\{(#[\w:.-]+(?:\s+\.[\w-]+)*|(?:\.[\w-]+\s*)+)\}\s*$")
+HEADING_ID_RE = re.compile(r"\s*\{(#[\w:.-]+(?:\s+\.[\w-]+)*|(?:\.[\w-]+\s*)+)\}\s*$")
 
 
 def _heading_ids(state: StateCore) -> None:
@@ -38,7 +38,7 @@ def _heading_ids(state: StateCore) -> None:
         if token.type != "heading_open" or inline.type != "inline" or not inline.children:
             continue
         last = inline.children[-1]
-        m = _HEADING_ID_RE.search(last.content) if last.type == "text" else None
+        m = HEADING_ID_RE.search(last.content) if last.type == "text" else None
         if m is None:
             continue
         last.content = last.content[: m.start()]

@@ -223,7 +223,8 @@ def _build(
         click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
     else:
         where = ctx.shown(config.site_path)
-        click.echo(f"wrote {config.site.format} Markdown ({len(result.written)} files changed): {where}")
+        changed = len(result.written)
+        click.echo(f"wrote {config.site.format} Markdown ({changed} files changed): {where}")
     if pseudo:
         click.echo(
             "these are pseudo-localized previews; for real translations install Argos "

@@ -54,6 +54,8 @@ _SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&|~])")
 # `{{`, `{%`, `{:`: a shortcode, Liquid or an attribute list would begin.
 _SITE_TAG_RE = re.compile(r"\{(?=[{%:])")
 # What starts a block when it begins a line (heading, list, quote, admonition…).
+_OPENER_RE = re.compile(r"\{(?=[{%])")
+_CLOSER_RE = re.compile(r"(?<=[}%])\}")
 _LINE_START_RE = re.compile(r"^(?:[#+\-=>:!?]|\d+(?=[.)]))")
 _PAIRS = {"strong_open", "em_open", "s_open", "link_open"}
 
@@ -282,7 +284,10 @@ class _Writer:
         out: list[str] = []
         for piece in tag.pieces:
             if isinstance(piece, Unit):
-                out.append(quoted_value(self.plain(piece), out[-1][-1:] if out else '"'))
+                shown = self.plain(piece)
+                if shown != piece.text:
+                    shown = _parameter(shown)
+                out.append(quoted_value(shown, out[-1][-1:] if out else '"'))
             else:
                 out.append(piece)
         return "".join(out)
@@ -296,7 +301,17 @@ class _Writer:
 
 
 def _title(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return _SITE_TAG_RE.sub("{\\\\", escaped)
+
+
+def _site_openers(text: str) -> int:
+    return len(_OPENER_RE.findall(text))
+
+
+def _parameter(text: str) -> str:
+    """A translated shortcode or Liquid parameter that cannot end its tag or open another."""
+    return _CLOSER_RE.sub(" }", _OPENER_RE.sub("{ ", text))
 
 
 def _literal(nodes: Sequence[Node]) -> str:
@@ -403,6 +418,8 @@ def _html_block(
     at = body.find(content, start)
     if at < 0 or any(not line.strip() for line in html.split("\n")):
         return None
+    if _site_openers(html) > _site_openers(content):
+        return None  # a msgstr would open a shortcode or Liquid tag: keep the source
     return at, at + len(content), html
 
 

@@ -298,3 +298,17 @@ def test_site_format_key_chooses_the_output_and_a_wrong_one_names_its_line(tmp_p
     bad = postlingo(project, "build")
     assert bad.returncode == 2
     assert f"postlingo.toml:{lines}: site.format must be one of" in bad.stderr
+
+
+HOSTILE = "{{ site.secret }} {% include evil.html %} %}{{< x >}}{{% y %}} "
+
+
+@pytest.mark.parametrize("name", ["hugo-shortcodes.md", "jekyll-liquid.md", "raw-html-review.md"])
+def test_a_msgstr_can_never_open_a_shortcode_or_liquid_tag(name):
+    doc, source = read(FIXTURES / "faithful" / name)
+    _, body = markdown_out.split(source)
+    hostile = {seg.text: HOSTILE + seg.text for seg in doc.segments()}
+    out = markdown_out.translate_body(body, doc.lang, "en", hostile, "sanitize")
+    openers = re.compile(r"\{[{%]")
+    assert len(openers.findall(out)) == len(openers.findall(body))
+    assert out != body and blocks(out) == blocks(body)

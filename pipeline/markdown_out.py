@@ -351,6 +351,14 @@ def _units(html: str, lang: str, raw_html: str) -> tuple[Node, ...] | None:
     return segment_document(Document("", "", lang, nodes[0].children)).body
 
 
+def _column(line: str, text: str, cursor: int) -> int:
+    """Where a run's first line starts: at the end of the line when it can (`1. 1 day`)."""
+    for candidate in (line, line.rstrip()):
+        if candidate.endswith(text) and len(candidate) - len(text) >= cursor:
+            return len(candidate) - len(text)
+    return line.find(text, cursor)
+
+
 def _locate(
     lines: list[str], starts: list[int], token: Token, cursor: dict[int, int]
 ) -> tuple[int, int, str] | None:
@@ -361,7 +369,7 @@ def _locate(
     parts = token.content.split("\n")
     if first + len(parts) > len(lines):
         return None
-    col = lines[first].find(parts[0], cursor.get(first, 0))
+    col = _column(lines[first], parts[0], cursor.get(first, 0))
     if col < 0:
         return None
     cursor[first] = col + len(parts[0])

@@ -130,6 +130,15 @@ def test_translated_words_are_escaped_and_markup_is_the_sources(tmp_path):
     assert "<b>" not in html and "*{{&lt; x &gt;}}*" in html
 
 
+def test_runs_are_found_after_their_markers(tmp_path):
+    text = "1. 1 day of rest.\n2. 2 days off.\n\n| 1 | 1 |\n|---|---|\n| a | a |\n\n## 3 weeks ##\n"
+    doc, source = read(tmp_path / "days.md", text)
+    out = markdown_out.translate_body(source, doc.lang, "ko", pseudo(doc), "sanitize")
+    assert out.startswith("1. ⟦") and "\n2. ⟦" in out and "\n## ⟦" in out and out.endswith(" ##\n")
+    assert out.count("| ⟦") == 4
+    assert blocks(out) == blocks(source)
+
+
 def test_front_matter_keeps_every_other_byte_in_yaml_and_toml():
     yaml_head = '---\ntitle: "Old"  # kept comment\ntags: [a, b]\nlang: ko\n---\n'
     out = ssg.front_matter(yaml_head, {"title": 'New "one"', "lang": "en", "translationKey": "x"})

@@ -240,7 +240,7 @@ class _Writer:
         i = self.run.index(ph)
         token = self.run.tokens[i]
         if token.type == "hardbreak":
-            return "\\\n" + self.run.prefix
+            return "  \n" + self.run.prefix  # not a backslash: it could join a bare URL before it
         if token.type == "image":
             return self.image(i, ph.attrs)
         if token.type == "site_tag_inline" and ph.content and isinstance(ph.content[0], SiteTag):

@@ -22,7 +22,7 @@ from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines.pseudo import is_pseudo
 from pipeline.errors import PostlingoError
-from pipeline.project import po_path, relative, targets_for
+from pipeline.project import check_targets, po_path, relative, targets_for
 
 Hits = dict[tuple[str | None, str], str]  # (msgctxt, msgid) → msgstr
 
@@ -35,6 +35,7 @@ def same_locale(a: str, b: str) -> bool:
 def _catalogs(
     config: Config, docs: Sequence[Document], only: Sequence[str]
 ) -> Iterator[tuple[Document, str, Path]]:
+    check_targets(config, only)
     for doc in docs:
         for locale in targets_for(doc, config, only):
             yield doc, locale, po_path(config, locale, doc.slug)

@@ -321,3 +321,9 @@ def test_a_msgstr_can_never_open_a_shortcode_or_liquid_tag(name):
     openers = re.compile(r"\{[{%]")
     assert len(openers.findall(out)) == len(openers.findall(body))
     assert out != body and blocks(out) == blocks(body)
+
+
+def test_a_hard_break_after_a_bare_url_stays_outside_the_link(tmp_path):
+    text = "---\nlang: ko\n---\n\n붓기는 보통 2주 안에 가라앉습니다 www.gangnam-clinic.kr.  \n붓기는 보통 2주.\n"
+    (tmp_path / "url.md").write_text(text, encoding="utf-8")
+    check_rewritten(tmp_path / "url.md")

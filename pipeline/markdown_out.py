@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -42,6 +43,7 @@ from pipeline.document import (
 from pipeline.segment import segment_document
 from pipeline.sources import dom, markdown
 from pipeline.sources.front_matter import split_front_matter
+from pipeline.sources.inline import VOID_ELEMENTS
 from pipeline.sources.sanitize import sanitize_tree
 from pipeline.sources.site_tags import parse as parse_site_tag
 from pipeline.sources.site_tags import quoted_value
@@ -409,6 +411,18 @@ def _block_tag(
     return (at, at + len(token.content), writer.site_tag(tag)) if at >= 0 else None
 
 
+_START_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+_END_RE = re.compile(r"</[A-Za-z][A-Za-z0-9-]*\s*>")
+
+
+def _self_contained(content: str, root: ET.Element) -> bool:
+    """Whether the HTML parses alone into exactly the elements it writes, each closed."""
+    starts = _START_RE.findall(content)
+    pairs = [name for name, slash in starts if not slash and name.lower() not in VOID_ELEMENTS]
+    parsed = sum(1 for e in root.iter() if isinstance(e.tag, str)) - 1  # the wrapper
+    return parsed == len(starts) and len(_END_RE.findall(content)) == len(pairs)
+
+
 def _html_block(
     body: str, token: Token, start: int, lang: str, writer: _Writer, raw_html: str
 ) -> tuple[int, int, str] | None:
@@ -417,6 +431,8 @@ def _html_block(
     Written on consecutive lines, since a blank line would end the HTML block.
     """
     root, lines = dom.parse_tree(token.content, fragment=True)
+    if not _self_contained(token.content, root):
+        return None  # part of an element that other blocks open or close: keep it as written
     sanitize_tree(root, raw_html, lines)
     doc = segment_document(Document("", "", lang, dom.Walker(root, lines).flow(root)))
     if not writer.changed(list(units_in(doc.body))):

@@ -444,6 +444,8 @@ def _html_block(
         return None
     if _site_openers(html) > _site_openers(content):
         return None  # a msgstr would open a shortcode or Liquid tag: keep the source
+    if [t.type for t in _parser().parse(html, {})] != ["html_block"]:
+        return None  # Markdown would no longer read it as one HTML block
     return at, at + len(content), html
 
 

@@ -52,12 +52,13 @@ MARK = "data-postlingo-token"  # on each rendered element: the inline token it c
 _SPAN, _LABEL = "postlingo_span", "postlingo_label"
 _START_TAG_RE = re.compile(r"^<([A-Za-z][A-Za-z0-9-]*)")
 # Punctuation that can start inline markup; escaped everywhere in translated words.
-_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&|~])")
+_SPECIAL_RE = re.compile(r"([\\`*_\[\]<>&~])")
 # `{{`, `{%`, `{:`: a shortcode, Liquid or an attribute list would begin.
 _SITE_TAG_RE = re.compile(r"\{(?=[{%:])")
-# What starts a block when it begins a line (heading, list, quote, admonition…).
+# Where a shortcode or Liquid tag opens or closes, in a translated parameter.
 _OPENER_RE = re.compile(r"\{(?=[{%])")
 _CLOSER_RE = re.compile(r"(?<=[}%])\}")
+# What starts a block when it begins a line (heading, list, quote, admonition…).
 _LINE_START_RE = re.compile(r"^(?:[#+\-=>:!?]|\d+(?=[.)]))")
 _PAIRS = {"strong_open", "em_open", "s_open", "link_open"}
 
@@ -68,7 +69,9 @@ class _Unmapped(Exception):
 
 def escape(text: str, line_start: bool = False) -> str:
     """Words as Markdown that renders exactly them, on one line."""
-    out = _SITE_TAG_RE.sub("{\\\\", _SPECIAL_RE.sub(r"\\\1", " ".join(text.splitlines())))
+    out = _SPECIAL_RE.sub(r"\\\1", " ".join(text.splitlines()))
+    # a pipe as an entity: even escaped, a pipe makes a line a table header for the next one
+    out = _SITE_TAG_RE.sub("{\\\\", out).replace("|", "&#124;")
     if line_start and _LINE_START_RE.match(out):
         out = "\\" + out
     return out
@@ -396,21 +399,6 @@ def _without_heading_attrs(content: str, place: tuple[int, int, str]) -> tuple[i
     return place[0], place[1] - kept, place[2]
 
 
-def _block_tag(
-    body: str, token: Token, start: int, lang: str, writer: _Writer
-) -> tuple[int, int, str] | None:
-    """A block shortcode whose readable parameters (caption, title…) are translated."""
-    if token.meta.get("code"):
-        return None
-    tag = segment_document(Document("", "", lang, (parse_site_tag(token.content, 0),))).body[0]
-    if not isinstance(tag, SiteTag) or not writer.changed(
-        [p for p in tag.pieces if isinstance(p, Unit)]
-    ):
-        return None
-    at = body.find(token.content, start)
-    return (at, at + len(token.content), writer.site_tag(tag)) if at >= 0 else None
-
-
 _START_RE = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
 _END_RE = re.compile(r"</[A-Za-z][A-Za-z0-9-]*\s*>")
 
@@ -423,36 +411,62 @@ def _self_contained(content: str, root: ET.Element) -> bool:
     return parsed == len(starts) and len(_END_RE.findall(content)) == len(pairs)
 
 
-def _html_block(
-    body: str, token: Token, start: int, lang: str, writer: _Writer, raw_html: str
-) -> tuple[int, int, str] | None:
-    """Raw HTML between Markdown blocks, rendered again from its tree where words changed.
+@dataclass(frozen=True)
+class _Region:
+    """A stretch of the body that translation may rewrite, with its units (any locale)."""
 
-    Written on consecutive lines, since a blank line would end the HTML block.
-    """
+    kind: str  # "run" (inline text), "tag" (a block shortcode), "html" (a raw HTML block)
+    start: int
+    end: int
+    nodes: tuple[Node, ...]
+    run: _Run
+    lang: str
+
+
+def _block_tag(body: str, token: Token, start: int, lang: str) -> _Region | None:
+    """A block shortcode with readable parameters (caption, title…)."""
+    if token.meta.get("code"):
+        return None
+    tag = segment_document(Document("", "", lang, (parse_site_tag(token.content, 0),))).body[0]
+    at = body.find(token.content, start)
+    if not isinstance(tag, SiteTag) or at < 0:
+        return None
+    return _Region("tag", at, at + len(token.content), (tag,), _Run([], "", ""), lang)
+
+
+def _html_block(body: str, token: Token, start: int, lang: str, raw_html: str) -> _Region | None:
+    """Raw HTML between Markdown blocks, when it stands alone as elements of its own."""
     root, lines = dom.parse_tree(token.content, fragment=True)
     if not _self_contained(token.content, root):
         return None  # part of an element that other blocks open or close: keep it as written
     sanitize_tree(root, raw_html, lines)
     doc = segment_document(Document("", "", lang, dom.Walker(root, lines).flow(root)))
-    if not writer.changed(list(units_in(doc.body))):
-        return None
-    html = render_nodes(doc, writer.locale, doc.body, writer.translations)
     content = token.content.rstrip("\n")
     at = body.find(content, start)
-    if at < 0 or any(not line.strip() for line in html.split("\n")):
+    return (
+        _Region("html", at, at + len(content), doc.body, _Run([], content, ""), lang)
+        if at >= 0
+        else None
+    )
+
+
+def _inline(
+    md: MarkdownIt, token: Token, place: tuple[int, int, str] | None, env: dict[str, object],
+    lang: str, raw_html: str,
+) -> _Region | None:  # fmt: skip
+    if place is None or not token.children:
         return None
-    if _site_openers(html) > _site_openers(content):
-        return None  # a msgstr would open a shortcode or Liquid tag: keep the source
-    if [t.type for t in _parser().parse(html, {})] != ["html_block"]:
-        return None  # Markdown would no longer read it as one HTML block
-    return at, at + len(content), html
+    nodes = _units(_marked_html(md, token.children, env, raw_html == "drop"), lang, raw_html)
+    if nodes is None:
+        return None
+    return _Region(
+        "run", place[0], place[1], nodes, _Run(token.children, token.content, place[2]), lang
+    )
 
 
-def translate_body(
-    body: str, lang: str, locale: str, translations: Mapping[str, str], raw_html: str
-) -> str:
-    """A Markdown body with every translated run rewritten in place; the rest as written."""
+@functools.lru_cache(maxsize=32)
+def _regions(body: str, lang: str, raw_html: str) -> tuple[_Region, ...]:
+    """Every region of a body, read once per post however many locales it is written in."""
     md = _parser()
     env: dict[str, object] = {}
     tokens = md.parse(body, env)
@@ -461,37 +475,55 @@ def translate_body(
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     cursor: dict[int, int] = {}
-    edits: list[tuple[int, int, str]] = []
-    previous: Token | None = None
+    found: list[_Region | None] = []
     for previous, token in zip([None, *tokens], tokens, strict=False):
-        if token.type == "site_tag_block" and token.map is not None:
-            writer = _Writer(_Run([], "", ""), locale, translations)
-            edit = _block_tag(body, token, starts[token.map[0]], lang, writer)
-            if edit is not None:
-                edits.append(edit)
+        if token.map is None:
             continue
-        if token.type == "html_block" and token.map is not None and raw_html != "drop":
-            writer = _Writer(_Run([], "", ""), locale, translations)
-            edit = _html_block(body, token, starts[token.map[0]], lang, writer, raw_html)
-            if edit is not None:
-                edits.append(edit)
-            continue
-        if token.type != "inline" or not token.children:
-            continue
-        place = _locate(lines, starts, token, cursor)
-        if place is not None and previous is not None and previous.type == "heading_open":
-            place = _without_heading_attrs(token.content, place)
-        html = _marked_html(md, token.children, env, raw_html == "drop")
-        nodes = _units(html, lang, raw_html)
-        if place is None or nodes is None:
-            continue
-        writer = _Writer(_Run(token.children, token.content, place[2]), locale, translations)
-        if not writer.changed(list(units_in(nodes))):
-            continue
+        if token.type == "site_tag_block":
+            found.append(_block_tag(body, token, starts[token.map[0]], lang))
+        elif token.type == "html_block" and raw_html != "drop":
+            found.append(_html_block(body, token, starts[token.map[0]], lang, raw_html))
+        elif token.type == "inline":
+            place = _locate(lines, starts, token, cursor)
+            if place is not None and previous is not None and previous.type == "heading_open":
+                place = _without_heading_attrs(token.content, place)
+            found.append(_inline(md, token, place, env, lang, raw_html))
+    return tuple(r for r in found if r is not None)
+
+
+def _rewrite(region: _Region, writer: _Writer) -> str | None:
+    """The region in the writer's locale, or None to keep it as written."""
+    if region.kind == "run":
         try:
-            edits.append((place[0], place[1], writer.nodes(nodes, line_start=True)))
+            return writer.nodes(region.nodes, line_start=True)
         except _Unmapped:
+            return None
+    if region.kind == "tag":
+        tag = region.nodes[0]
+        return writer.site_tag(tag) if isinstance(tag, SiteTag) else None
+    doc = Document("", "", region.lang, region.nodes)
+    html = render_nodes(doc, writer.locale, region.nodes, writer.translations)
+    if any(not line.strip() for line in html.split("\n")):
+        return None  # a blank line would end the HTML block
+    if _site_openers(html) > _site_openers(region.run.src):
+        return None  # a msgstr would open a shortcode or Liquid tag: keep the source
+    if [t.type for t in _parser().parse(html, {})] != ["html_block"]:
+        return None  # Markdown would no longer read it as one HTML block
+    return html
+
+
+def translate_body(
+    body: str, lang: str, locale: str, translations: Mapping[str, str], raw_html: str
+) -> str:
+    """A Markdown body with every translated region rewritten in place; the rest as written."""
+    edits: list[tuple[int, int, str]] = []
+    for region in _regions(body, lang, raw_html):
+        writer = _Writer(region.run, locale, translations)
+        if not writer.changed(list(units_in(region.nodes))):
             continue
+        text = _rewrite(region, writer)
+        if text is not None:
+            edits.append((region.start, region.end, text))
     out = body
     for start, end, text in sorted(edits, reverse=True):
         out = out[:start] + text + out[end:]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from pipeline.config import CLUSTERS
+from pipeline.config import CLUSTERS, SITE_FORMATS
 from pipeline.engines import ENGINES
 from pipeline.errors import EXIT_INTERNAL, EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
 from pipeline.models_cli import models
@@ -243,12 +243,15 @@ def _build(
     pseudo: bool,
     out: Path | None,
     everything: bool = True,
+    fmt: str | None = None,
 ) -> int:
     from dataclasses import replace
 
     from pipeline import gate, project
 
     config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
+    if fmt is not None:
+        config = replace(config, site=replace(config.site, format=fmt))
     result = project.build(
         config, docs, only=_locales(to), pseudo=pseudo, prune=everything and not to
     )
@@ -258,8 +261,13 @@ def _build(
         click.echo(f"warning: {warning}", err=True)
     for stale in result.removed:
         click.echo(f"removed {ctx.shown(stale)} (no longer published)")
-    index = ctx.shown(config.site_path / "index.html")
-    click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+    if config.site.format == "html":
+        index = ctx.shown(config.site_path / "index.html")
+        click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+    else:
+        where = ctx.shown(config.site_path)
+        changed = len(result.written)
+        click.echo(f"wrote {config.site.format} Markdown ({changed} files changed): {where}")
     if pseudo:
         click.echo(
             "these are pseudo-localized previews; for real translations install Argos "
@@ -273,6 +281,14 @@ def _build(
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--pseudo", is_flag=True, help="Show pseudo-localized text (a preview).")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SITE_FORMATS),
+    default=None,
+    help="html pages, or translated Markdown for hugo, jekyll or plain markdown "
+    "(default: [site] format, else html).",
+)
+@click.option(
     "--strict", is_flag=True, help="Run the checks first; exit 1 if an error-level check fails."
 )
 @posts_argument
@@ -282,16 +298,17 @@ def build(
     to: tuple[str, ...],
     out: Path | None,
     pseudo: bool,
+    fmt: str | None,
     strict: bool,
     posts: tuple[str, ...],
 ) -> None:
-    """Render the localized site."""
+    """Render the localized site (HTML, or Markdown for a static-site generator)."""
 
     config = ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
     docs = _documents(config, posts)
     if strict:
-        sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
-    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts))
+        sys.exit(_strict_build(ctx, docs, to, pseudo, out, not posts, fmt))
+    sys.exit(_build(ctx, docs, to, pseudo, out, not posts, fmt))
 
 
 def _strict_build(
@@ -301,6 +318,7 @@ def _strict_build(
     pseudo: bool,
     out: Path | None,
     everything: bool,
+    fmt: str | None = None,
 ) -> int:
     """The CI gate: checks, then the site of what is ready; 1 if any check said error."""
     from pipeline import gate
@@ -312,7 +330,7 @@ def _strict_build(
     if not found.buildable:
         click.echo("site not built: a catalog does not parse", err=True)
         return EXIT_PROBLEMS
-    _build(ctx, docs, to, pseudo, out, everything)
+    _build(ctx, docs, to, pseudo, out, everything, fmt)
     return EXIT_PROBLEMS if found.errors else 0
 
 
@@ -430,6 +448,51 @@ def review(
 
 
 cli.add_command(models)
+
+
+@cli.group()
+def tm() -> None:
+    """Exchange reviewed translations with agencies and CAT tools as TMX 1.4b.
+
+    \b
+    postlingo tm export --to ko reviewed-ko.tmx
+    postlingo tm import agency-ko.tmx
+    """
+
+
+tmx_file = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@tm.command("export")
+@to_option
+@tmx_file
+@pass_ctx
+def tm_export(ctx: Context, to: tuple[str, ...], file: Path) -> None:
+    """Write every reviewed entry (not fuzzy) of the catalogs to FILE."""
+    from pipeline import tm as memory
+
+    config = ctx.config
+    target = file if file.is_absolute() else ctx.root / file
+    count = memory.export(config, _documents(config), _locales(to), target)
+    click.echo(f"wrote {count} reviewed entries to {ctx.shown(target)}")
+
+
+@tm.command("import")
+@to_option
+@tmx_file
+@pass_ctx
+def tm_import(ctx: Context, to: tuple[str, ...], file: Path) -> None:
+    """Fill empty and machine-only entries from FILE, as fuzzy; reviewed ones stay."""
+    from pipeline import tm as memory
+
+    config = ctx.lock()
+    source = file if file.is_absolute() else ctx.root / file
+    result = memory.import_memory(config, _documents(config), _locales(to), source)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in result.written:
+        click.echo(f"filled {ctx.shown(path)}")
+    click.echo(f"{result.filled} entries filled from {ctx.shown(source)}, marked fuzzy for review")
 
 
 def main() -> None:

@@ -35,12 +35,24 @@ class Context:
         self.directory = Path(".")
         self.config_file: Path | None = None
         self.debug = False
+        self._root: Path | None = None
         self._config: Config | None = None
 
     @property
     def root(self) -> Path:
-        """Absolute, so every path built from it can be shown relative to the project."""
-        return self.directory.absolute()
+        """The folder of the nearest config, from DIR upwards (absolute, as git finds .git).
+
+        With --config FILE, DIR itself.
+        """
+        if self._root is None:
+            from pipeline import config
+
+            start = self.directory.absolute()
+            found = start if self.config_file is not None else config.find_root(start)
+            if found is None:
+                raise config.not_a_project(start)
+            self._root = found
+        return self._root
 
     @property
     def config(self) -> Config:
@@ -49,6 +61,14 @@ class Context:
 
             self._config = config.load(self.root, self.config_file)
         return self._config
+
+    def config_or_defaults(self) -> Config:
+        """The project's config, or the defaults outside any project (for `models`)."""
+        from pipeline import config
+
+        if self.config_file is None and config.find_root(self.directory) is None:
+            return config.Config(root=self.directory.absolute())
+        return self.config
 
     def lock(self, *more: Path) -> Config:
         """Hold the project lock until the command ends, then clear what killed runs left."""
@@ -65,7 +85,8 @@ class Context:
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root when it is inside."""
-        for root in (self.root, self.root.resolve()):
+        known = self._root or self.directory.absolute()
+        for root in (known, known.resolve()):
             if path.is_relative_to(root):
                 return path.relative_to(root).as_posix() or "."
         return str(path)
@@ -83,7 +104,10 @@ def _documents(config: Config, posts: Sequence[str] = ()) -> list[Document]:
 
 
 def _locales(value: tuple[str, ...]) -> list[str]:
-    return [code.strip() for item in value for code in item.split(",") if code.strip()]
+    """--to codes, spelled as the config spells them (EN → en)."""
+    from pipeline.locales import canonical
+
+    return [canonical(code) for item in value for code in item.split(",") if code.strip()]
 
 
 def _progress(label: str) -> Callable[[Iterable[T]], Iterable[T]]:
@@ -105,6 +129,19 @@ to_option = click.option(
     "--to", "to", multiple=True, metavar="LOCALE,...", help="Only these target locales."
 )
 posts_argument = click.argument("posts", nargs=-1, metavar="[POST]...")
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Machine translation: auto (Argos where installed, else pseudo), argos or pseudo "
+    "(default: the config's engine).",
+)
+
+
+def _examples(*commands: str) -> str:
+    """A command's help epilog: how it is typed, kept as written by click's \\b."""
+    lines = "\n".join(f"  postlingo {command}" for command in commands)
+    return f"\b\nExamples:\n{lines}"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,7 +150,8 @@ posts_argument = click.argument("posts", nargs=-1, metavar="[POST]...")
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
-    help="Run as if started in DIR.",
+    metavar="DIR",
+    help="Run as if started in DIR (the project is the nearest folder upwards with a config).",
 )
 @click.option(
     "--config",
@@ -130,7 +168,7 @@ def cli(ctx: click.Context, directory: Path, config_file: Path | None, debug: bo
     state.directory, state.config_file, state.debug = directory, config_file, debug
 
 
-@cli.command()
+@cli.command(epilog=_examples("init", "init my-blog"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_ctx
 def init(ctx: Context, directory: Path | None) -> None:
@@ -141,7 +179,7 @@ def init(ctx: Context, directory: Path | None) -> None:
         click.echo(line)
 
 
-@cli.command()
+@cli.command(epilog=_examples("extract", "extract mini-thread-lifting"))
 @posts_argument
 @pass_ctx
 def extract(ctx: Context, posts: tuple[str, ...]) -> None:
@@ -179,9 +217,9 @@ def _translate(
     return docs, result
 
 
-@cli.command()
+@cli.command(epilog=_examples("translate", "translate --to ko,ja --engine argos"))
 @to_option
-@click.option("--engine", type=click.Choice(ENGINES), default=None)
+@engine_option
 @posts_argument
 @pass_ctx
 def translate(
@@ -192,6 +230,18 @@ def translate(
     _translate(ctx, posts, to, engine)
 
 
+PREVIEW_DIR = "_preview"  # under site_dir: pseudo previews, never mixed into the site
+
+
+def _output(config: Config, out: Path | None, pseudo: bool) -> Config:
+    """The config with the folder this build writes: --out, else the preview or the site."""
+    from dataclasses import replace
+
+    if out is None and pseudo:
+        out = Path(config.site_dir) / PREVIEW_DIR
+    return config if out is None else replace(config, site_dir=str(out))
+
+
 def _build(
     ctx: Context,
     docs: Sequence[Document],
@@ -199,35 +249,48 @@ def _build(
     pseudo: bool,
     out: Path | None,
     everything: bool = True,
+    table: bool = True,
 ) -> int:
-    from dataclasses import replace
-
     from pipeline import gate, project
 
-    config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
+    config = _output(ctx.config, out, pseudo)
     result = project.build(
         config, docs, only=_locales(to), pseudo=pseudo, prune=everything and not to
     )
-    for line in gate.table(result.decisions):
-        click.echo(line)
+    if table:
+        for line in gate.table(result.decisions):
+            click.echo(line)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for stale in result.removed:
         click.echo(f"removed {ctx.shown(stale)} (no longer published)")
     index = ctx.shown(config.site_path / "index.html")
-    click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+    what = "pseudo-localized previews" if pseudo else "pages"
+    click.echo(f"built {result.pages} {what} ({len(result.written)} files changed): {index}")
     if pseudo:
         click.echo(
-            "these are pseudo-localized previews; for real translations install Argos "
-            "models (postlingo models install SRC TGT) and run again"
+            f"{ctx.shown(config.site_path)}/ shows pseudo-localized text, not translations; "
+            "for real ones install Argos models (postlingo models install SRC TGT) and run again"
         )
+    else:
+        preview = ctx.config.site_path / PREVIEW_DIR / "index.html"
+        if result.held_back and out is None and preview.is_file():
+            click.echo(f"pseudo previews of every locale stay in {ctx.shown(preview)}")
     return EXIT_PROBLEMS if result.held_back and not pseudo else 0
 
 
-@cli.command()
+@cli.command(epilog=_examples("build", "build --to ko,ja --strict", "build --pseudo"))
 @to_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--pseudo", is_flag=True, help="Show pseudo-localized text (a preview).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site_dir; with --pseudo, site_dir/_preview).",
+)
+@click.option(
+    "--pseudo",
+    is_flag=True,
+    help="Pseudo-localized previews of every locale, into site/_preview/ (not the site).",
+)
 @click.option(
     "--strict", is_flag=True, help="Run the checks first; exit 1 if an error-level check fails."
 )
@@ -241,9 +304,9 @@ def build(
     strict: bool,
     posts: tuple[str, ...],
 ) -> None:
-    """Render the localized site."""
+    """Render the localized site: every post and each translation its locale's policy allows."""
 
-    config = ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
+    config = ctx.lock(_output(ctx.config, out, pseudo).site_path)
     docs = _documents(config, posts)
     if strict:
         sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
@@ -272,18 +335,26 @@ def _strict_build(
     return EXIT_PROBLEMS if found.errors else 0
 
 
-@cli.command()
+@cli.command(epilog=_examples("run", "run --to ko --engine pseudo"))
 @to_option
-@click.option("--engine", type=click.Choice(ENGINES), default=None)
+@engine_option
 @pass_ctx
 def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
-    """Extract, translate and build: the main job."""
+    """Extract, translate and build: the main job.
+
+    Without a model, the site gets the source posts and what reviewers published, and
+    site/_preview/ gets pseudo-localized previews of every locale.
+    """
     ctx.lock()
     docs, result = _translate(ctx, (), to, engine)
-    sys.exit(_build(ctx, docs, to, result.used_pseudo, None))
+    code = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
+    if result.used_pseudo:
+        _build(ctx, docs, to, True, None)
+        code = 0  # the previews are what this run could make: nothing to fix yet
+    sys.exit(code)
 
 
-@cli.command()
+@cli.command(epilog=_examples("status", "status --to ko --json"))
 @to_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @posts_argument
@@ -325,10 +396,15 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
         )
 
 
-@cli.command()
+@cli.command(epilog=_examples("check", "check --to ko --format json"))
 @to_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: file:line: [check] message; json: a list of findings.",
 )
 @posts_argument
 @pass_ctx
@@ -348,7 +424,7 @@ def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -
     sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) else 0)
 
 
-@cli.command()
+@cli.command(epilog=_examples("review", "review --to ja"))
 @to_option
 @posts_argument
 @pass_ctx

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import polib
 
@@ -41,7 +42,10 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
         if missing:
             raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
         paths = chosen
-    docs = [segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html)) for p in paths]
+    docs = [
+        segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html))
+        for p in paths
+    ]
     seen: dict[str, str] = {}
     for doc in docs:
         problem = slug_problem(doc.slug)
@@ -363,7 +367,36 @@ class BuildResult:
         return [d for d in self.decisions if not d.published]
 
 
-SITE_MANIFEST = ".postlingo-files"  # what the last full build wrote, so stale pages go
+MANIFESTS = Path(".postlingo") / "built"  # per output folder: what its last full build wrote
+OLD_MANIFEST = ".postlingo-files"  # where earlier versions kept it: inside the site itself
+
+
+def manifest_path(config: Config) -> Path:
+    """The manifest of the output folder, outside it so it is never deployed."""
+    name = quote(relative(config, config.site_path), safe="") or "site"
+    return config.root / MANIFESTS / f"{name}.txt"
+
+
+def _prune(config: Config, outputs: Iterable[str]) -> list[Path]:
+    """Remove what the last full build wrote and this one did not, and folders left empty."""
+    site, manifest, old = config.site_path, manifest_path(config), config.site_path / OLD_MANIFEST
+    before = {
+        rel for path in (manifest, old) if path.is_file() for rel in files.read_text(path).split()
+    }
+    removed = []
+    for rel in sorted(before - set(outputs)):
+        stale = site / rel
+        if ".." not in Path(rel).parts and stale.is_file():
+            files.remove(stale)
+            removed.append(stale)
+    for folder in sorted({p.parent for p in removed}, key=lambda p: -len(p.parts)):
+        while folder != site and folder.is_relative_to(site) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    files.ensure_folders([manifest.parent])
+    files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+    files.remove(old)
+    return removed
 
 
 def build(
@@ -410,12 +443,5 @@ def build(
         if files.write_atomic(site / rel, content):
             result.written.append(site / rel)
     if prune:
-        manifest = site / SITE_MANIFEST
-        before = files.read_text(manifest).split() if manifest.is_file() else []
-        for rel in sorted(set(before) - set(outputs)):
-            stale = site / rel
-            if ".." not in Path(rel).parts and stale.is_file():
-                files.remove(stale)
-                result.removed.append(stale)
-        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+        result.removed = _prune(config, outputs)
     return result

@@ -5,6 +5,7 @@ Heavy modules are imported inside commands so `postlingo --help` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -352,6 +353,89 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
         _build(ctx, docs, to, True, None)
         code = 0  # the previews are what this run could make: nothing to fix yet
     sys.exit(code)
+
+
+SERVE_DIR = ".postlingo/serve"  # what serve shows: never the site, never deployed
+
+
+@cli.command(epilog=_examples("serve", "serve --port 8080"))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
+)
+@pass_ctx
+def serve(ctx: Context, port: int) -> None:
+    """Build and serve the site on 127.0.0.1; rebuild on every save; the page reloads itself.
+
+    Watches the posts, the catalogs, the templates and the config. With no translation
+    model installed, every locale is a pseudo-localized preview, made in memory
+    (locales/ is not written). Ctrl+C stops.
+    """
+    import threading
+
+    from pipeline import serve as server
+
+    version = server.Version()
+    shown: set[str] = set()
+
+    def rebuild(changed: list[Path]) -> None:
+        try:
+            written, missing, warnings = _serve_build(ctx)
+        except PostlingoError as exc:
+            if not changed:
+                raise
+            click.echo(f"postlingo: error: {exc} (still showing the last good build)", err=True)
+            return
+        for warning in warnings:
+            if warning not in shown:
+                click.echo(f"warning: {warning}", err=True)
+        shown.update(warnings)
+        if not changed:
+            if missing:
+                pairs = ", ".join(f"{s}→{t}" for s, t in missing)
+                click.echo(
+                    f"no translation model for {pairs}: showing pseudo-localized previews "
+                    "(⟦…⟧, not translations); install models with postlingo models install "
+                    "SRC TGT"
+                )
+            else:
+                click.echo("showing what postlingo build publishes")
+            return
+        names = ", ".join(ctx.shown(p) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
+        click.echo(f"rebuilt after changes to {names}: {written} files changed")
+        if written:
+            version.bump()
+
+    rebuild([])
+    config = ctx.config
+    watched = [config.source_path, config.locales_path, config.resolve(config.templates_dir)]
+    if config.path is not None:
+        watched.append(config.path)
+    with server.serving(ctx.root / SERVE_DIR, port, version) as url:
+        listed = ", ".join(ctx.shown(p) for p in watched if p.exists())
+        click.echo(f"serving {url} (127.0.0.1 only); watching {listed}; Ctrl+C stops")
+        with contextlib.suppress(KeyboardInterrupt):
+            server.watch(watched, rebuild, threading.Event())
+    click.echo("stopped")
+
+
+def _serve_build(ctx: Context) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """One build into SERVE_DIR from the config and files as they are now."""
+    from dataclasses import replace
+
+    from pipeline import config as configuration
+    from pipeline import project
+    from pipeline.lock import project_lock
+
+    config = configuration.load(ctx.root, ctx.config_file)
+    with project_lock(ctx.root, functools.partial(click.echo, err=True)):
+        docs = _documents(config)
+        missing = project.missing_models(config, docs)
+        result = project.build(replace(config, site_dir=SERVE_DIR), docs, preview=bool(missing))
+    return len(result.written) + len(result.removed), missing, result.warnings
 
 
 @cli.command(epilog=_examples("status", "status --to ko --json"))

@@ -367,6 +367,30 @@ class BuildResult:
         return [d for d in self.decisions if not d.published]
 
 
+def _previewed(
+    config: Config, docs: Sequence[Document], catalogs: dict[Pair, polib.POFile | None]
+) -> dict[Pair, polib.POFile | None]:
+    """Each catalog merged with its post as it is now, the rest pseudo-localized, in memory."""
+    pots = templates(config, docs)
+    lang_of = {doc.slug: doc.lang for doc in docs}
+    shown: dict[Pair, polib.POFile | None] = {}
+    for (slug, locale), po in catalogs.items():
+        merged = catalog.merge(pots[slug], po, locale)
+        empty = catalog.needs_machine(merged)
+        pseudo = PseudoEngine().translate(empty, lang_of[slug], locale)
+        catalog.fill(merged, dict(zip(empty, pseudo, strict=True)))
+        shown[(slug, locale)] = merged
+    return shown
+
+
+def missing_models(config: Config, docs: Sequence[Document]) -> list[Pair]:
+    """The language pairs that no installed model translates (all of them for engine pseudo)."""
+    pairs = {(doc.lang, loc) for doc in docs for loc in targets_for(doc, config)}
+    name = "pseudo" if config.engine == "pseudo" else "auto"
+    engines, _ = choose_engines(config, name, pairs)
+    return sorted(pair for pair, engine in engines.items() if engine.name == "pseudo")
+
+
 MANIFESTS = Path(".postlingo") / "built"  # per output folder: what its last full build wrote
 OLD_MANIFEST = ".postlingo-files"  # where earlier versions kept it: inside the site itself
 
@@ -406,12 +430,15 @@ def build(
     only: Sequence[str] = (),
     pseudo: bool = False,
     prune: bool = True,
+    preview: bool = False,
 ) -> BuildResult:
     """Render every source page and every translation its locale's policy allows.
 
     With `prune` (a full build), pages an earlier build wrote that are no longer
     published are removed, so a held-back locale or a pseudo preview never
     lingers in a deployed site. Only files listed in the manifest are touched.
+    With `preview` (serve, no model installed), what the catalogs lack is shown as
+    pseudo text made in memory: locales/ is never written.
     """
     from pipeline.site import assets, render_site
 
@@ -421,7 +448,9 @@ def build(
         for doc in docs
         for loc in targets_for(doc, config, only)
     }
-    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo)
+    if preview:
+        catalogs = _previewed(config, docs, catalogs)
+    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo or preview)
     outputs: dict[str, str | bytes] = dict(render_site(editions, config))
     result = BuildResult(decisions=decisions, pages=len(editions))
     for target, origin in assets(docs, config).items():

@@ -387,6 +387,8 @@ def serve(ctx: Context, port: int) -> None:
         except PostlingoError as exc:
             if not changed:
                 raise
+            if exc.path is not None:
+                exc.path = ctx.shown(Path(exc.path))
             click.echo(f"postlingo: error: {exc} (still showing the last good build)", err=True)
             return
         for warning in warnings:
@@ -416,9 +418,12 @@ def serve(ctx: Context, port: int) -> None:
         watched.append(config.path)
     with server.serving(ctx.root / SERVE_DIR, port, version) as url:
         listed = ", ".join(ctx.shown(p) for p in watched if p.exists())
-        click.echo(f"serving {url} (127.0.0.1 only); watching {listed}; Ctrl+C stops")
+
+        def ready() -> None:
+            click.echo(f"serving {url} (127.0.0.1 only); watching {listed}; Ctrl+C stops")
+
         with contextlib.suppress(KeyboardInterrupt):
-            server.watch(watched, rebuild, threading.Event())
+            server.watch(watched, rebuild, ready, threading.Event())
     click.echo("stopped")
 
 

@@ -1,6 +1,6 @@
 """`postlingo models`: list, install and remove Argos Translate packages.
 
-Registered by the main CLI; the loaded Config arrives as ctx.obj.config.
+Registered by the main CLI; the Config arrives as ctx.obj.config_or_defaults().
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ INDEX_TIMEOUT = 10.0  # seconds: offline must fail fast, not hang
 
 
 def _directory(ctx: click.Context) -> Path:
-    """The packages folder; the config comes from the main CLI (ctx.obj.config)."""
+    """The packages folder; the config comes from the main CLI, defaults outside a project."""
     from pipeline import models
 
     obj: Any = ctx.obj

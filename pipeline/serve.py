@@ -116,11 +116,27 @@ def _wanted(change: watchfiles.Change, path: str) -> bool:
 
 
 def watch(
-    paths: Iterable[Path], rebuild: Callable[[list[Path]], None], stop: threading.Event
+    paths: Iterable[Path],
+    rebuild: Callable[[list[Path]], None],
+    ready: Callable[[], None],
+    stop: threading.Event,
 ) -> None:
-    """Call rebuild with the changed paths after each burst of saves, until stop is set."""
+    """Call rebuild with the changed paths after each burst of saves, until stop is set.
+
+    `ready` is called once the watcher is in place, so no save made after it is missed.
+    """
     existing = [p for p in paths if p.exists()]
+    announced = False
     for changes in watchfiles.watch(
-        *existing, watch_filter=_wanted, stop_event=stop, raise_interrupt=True
+        *existing,
+        watch_filter=_wanted,
+        stop_event=stop,
+        raise_interrupt=True,
+        rust_timeout=200,
+        yield_on_timeout=True,
     ):
-        rebuild(sorted({Path(path) for _, path in changes}))
+        if not announced:
+            ready()
+            announced = True
+        if changes:
+            rebuild(sorted({Path(path) for _, path in changes}))

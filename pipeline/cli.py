@@ -9,14 +9,16 @@ import contextlib
 import functools
 import json
 import sys
+import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from pipeline.config import CLUSTERS
 from pipeline.engines import ENGINES
 from pipeline.errors import EXIT_INTERNAL, EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
 from pipeline.models_cli import models
@@ -111,18 +113,32 @@ def _locales(value: tuple[str, ...]) -> list[str]:
     return [canonical(code) for item in value for code in item.split(",") if code.strip()]
 
 
-def _progress(label: str) -> Callable[[Iterable[T]], Iterable[T]]:
-    """A progress bar on a terminal; silent when output is piped (CI logs)."""
+def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
+    """A bar over `total` texts, with texts per second, on a terminal; silent in CI logs."""
 
-    def wrap(items: Iterable[T]) -> Iterable[T]:
-        items = list(items)
-        if not sys.stderr.isatty() or not items:
-            yield from items
-            return
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
-            yield from bar
+    def start(total: int) -> Callable[[int], None]:
+        if not sys.stderr.isatty():
+            return lambda done: None
+        started = time.monotonic()
+        done = [0]
 
-    return wrap
+        def rate(_: object) -> str:
+            return f"{done[0] / max(time.monotonic() - started, 1e-3):.1f} segments/s"
+
+        bar = click.progressbar(
+            length=total, label=label, file=sys.stderr, show_pos=True, item_show_func=rate
+        )
+        bar.render_progress()
+
+        def advance(count: int) -> None:
+            done[0] += count
+            bar.update(count, None)
+            if done[0] >= total:
+                bar.render_finish()
+
+        return advance
+
+    return start
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -143,6 +159,14 @@ def _examples(*commands: str) -> str:
     """A command's help epilog: how it is typed, kept as written by click's \\b."""
     lines = "\n".join(f"  postlingo {command}" for command in commands)
     return f"\b\nExamples:\n{lines}"
+
+
+cluster_option = click.option(
+    "--cluster",
+    type=click.Choice(CLUSTERS),
+    default=None,
+    help="Where the Argos models run: local, or ray (a Ray cluster; overrides [mt] cluster).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -196,14 +220,23 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
 
 
 def _translate(
-    ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None
+    ctx: Context,
+    posts: tuple[str, ...],
+    to: tuple[str, ...],
+    engine: str | None,
+    cluster: str | None,
 ) -> tuple[list[Document], TranslateResult]:
     from pipeline import project
 
     config = ctx.config
     docs = _documents(config, posts)
     result = project.translate(
-        config, docs, only=_locales(to), engine=engine, progress=_progress("translating")
+        config,
+        docs,
+        only=_locales(to),
+        engine=engine,
+        cluster=cluster,
+        progress=_progress("translating"),
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -221,14 +254,19 @@ def _translate(
 @cli.command(epilog=_examples("translate", "translate --to ko,ja --engine argos"))
 @to_option
 @engine_option
+@cluster_option
 @posts_argument
 @pass_ctx
 def translate(
-    ctx: Context, to: tuple[str, ...], engine: str | None, posts: tuple[str, ...]
+    ctx: Context,
+    to: tuple[str, ...],
+    engine: str | None,
+    cluster: str | None,
+    posts: tuple[str, ...],
 ) -> None:
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
-    _translate(ctx, posts, to, engine)
+    _translate(ctx, posts, to, engine, cluster)
 
 
 PREVIEW_DIR = "_preview"  # under site_dir: pseudo previews, never mixed into the site
@@ -339,15 +377,16 @@ def _strict_build(
 @cli.command(epilog=_examples("run", "run --to ko --engine pseudo"))
 @to_option
 @engine_option
+@cluster_option
 @pass_ctx
-def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
+def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | None) -> None:
     """Extract, translate and build: the main job.
 
     Without a model, the site gets the source posts and what reviewers published, and
     site/_preview/ gets pseudo-localized previews of every locale.
     """
     ctx.lock()
-    docs, result = _translate(ctx, (), to, engine)
+    docs, result = _translate(ctx, (), to, engine, cluster)
     code = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
     if result.used_pseudo:
         _build(ctx, docs, to, True, None)

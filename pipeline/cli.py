@@ -289,7 +289,8 @@ def _build(
     out: Path | None,
     everything: bool = True,
     table: bool = True,
-) -> int:
+    said: frozenset[str] = frozenset(),
+) -> tuple[int, list[str]]:
     from pipeline import gate, project
 
     config = _output(ctx.config, out, pseudo)
@@ -300,7 +301,8 @@ def _build(
         for line in gate.table(result.decisions):
             click.echo(line)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        if warning not in said:
+            click.echo(f"warning: {warning}", err=True)
     for stale in result.removed:
         click.echo(f"removed {ctx.shown(stale)} (no longer published)")
     index = ctx.shown(config.site_path / "index.html")
@@ -315,7 +317,7 @@ def _build(
         preview = ctx.config.site_path / PREVIEW_DIR / "index.html"
         if result.held_back and out is None and preview.is_file():
             click.echo(f"pseudo previews of every locale stay in {ctx.shown(preview)}")
-    return EXIT_PROBLEMS if result.held_back and not pseudo else 0
+    return EXIT_PROBLEMS if result.held_back and not pseudo else 0, result.warnings
 
 
 @cli.command(epilog=_examples("build", "build --to ko,ja --strict", "build --pseudo"))
@@ -349,7 +351,7 @@ def build(
     docs = _documents(config, posts)
     if strict:
         sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
-    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts))
+    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts)[0])
 
 
 def _strict_build(
@@ -387,9 +389,9 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | No
     """
     ctx.lock()
     docs, result = _translate(ctx, (), to, engine, cluster)
-    code = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
+    code, warned = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
     if result.used_pseudo:
-        _build(ctx, docs, to, True, None)
+        _build(ctx, docs, to, True, None, said=frozenset(warned))
         code = 0  # the previews are what this run could make: nothing to fix yet
     sys.exit(code)
 
@@ -445,7 +447,8 @@ def serve(ctx: Context, port: int) -> None:
             else:
                 click.echo("showing what postlingo build publishes")
             return
-        names = ", ".join(ctx.shown(p) for p in changed[:3]) + (" …" if len(changed) > 3 else "")
+        saved = [p for p in changed if p.exists()] or changed  # not editors' vanished temps
+        names = ", ".join(ctx.shown(p) for p in saved[:3]) + (" …" if len(saved) > 3 else "")
         click.echo(f"rebuilt after changes to {names}: {written} files changed")
         if written:
             version.bump()

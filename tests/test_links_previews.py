@@ -58,6 +58,7 @@ def test_run_without_models_puts_previews_beside_the_site_and_says_where(ran):
     project, out = ran
     preview, site = project / "site" / "_preview", project / "site"
     assert "site/_preview/index.html" in out and "not translations" in out
+    assert out.count("base_url is not set") == 1  # said once, not once per build
     for locale in ("ko", "en", "ja", "zh-Hans", "es", "ar"):
         assert (preview / locale / "index.html").is_file()
     assert "⟦" in (preview / "ja" / "mini-thread-lifting.html").read_text(encoding="utf-8")

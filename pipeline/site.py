@@ -388,7 +388,9 @@ class _Site:
             pseudo=edition.pseudo,
             models_command=_models_command(edition),
         )
-        return _render(self.env, "post.html", page=page, article=_markup(article))
+        return _render(
+            self.env, "post.html", page=page, article=_markup(article), **_dated(doc, locale)
+        )
 
     def locale_index(self, locale: str) -> str:
         """The locale's posts, newest first (undated last), dates as the locale writes them."""
@@ -408,19 +410,14 @@ class _Site:
             pseudo=pseudo is not None,
             models_command=_models_command(pseudo) if pseudo else "",
         )
-        listing = []
-        for e in editions:
-            day = post_date(e.doc)
-            listing.append(
-                {
-                    "href": quote(e.doc.slug, safe="") + ".html",
-                    "date": day.isoformat() if day else "",
-                    "date_shown": format_date(day, "long", locales.babel_locale(locale))
-                    if day
-                    else "",
-                    **_markup(self.articles[(locale, e.doc.slug)]),
-                }
-            )
+        listing = [
+            {
+                "href": quote(e.doc.slug, safe="") + ".html",
+                **_dated(e.doc, locale),
+                **_markup(self.articles[(locale, e.doc.slug)]),
+            }
+            for e in editions
+        ]
         return _render(self.env, "index.html", page=page, posts=listing)
 
     def root_index(self) -> str:
@@ -460,6 +457,17 @@ def post_date(doc: Document) -> dt.date | None:
         return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
     except ValueError:
         return None
+
+
+def _dated(doc: Document, locale: str) -> dict[str, str]:
+    """The post's date for templates: ISO for <time datetime>, and as the locale writes it."""
+    day = post_date(doc)
+    if day is None:
+        return {"date": "", "date_shown": ""}
+    return {
+        "date": day.isoformat(),
+        "date_shown": format_date(day, "long", locales.babel_locale(locale)),
+    }
 
 
 def _models_command(edition: Edition) -> str:

@@ -160,3 +160,5 @@ def test_index_pages_have_the_site_title_dates_newest_first_and_the_pseudo_banne
     en = (project / "site" / "en" / "index.html").read_text(encoding="utf-8")
     assert "pseudo-banner" not in en  # the site's own index shows source text only
     assert "January 5, 2023" in en
+    post = (preview / "ar" / "mini-facelift-recovery.html").read_text(encoding="utf-8")
+    assert '<p class="post-date"><time datetime="2024-06-12">' in post

@@ -106,9 +106,11 @@ class _Renderer:
         locale: str,
         translations: Mapping[str, str],
         rebase: Callable[[str], str],
+        link: Callable[[str], tuple[str, str | None]],
     ) -> None:
         self.translations = translations
         self.rebase = rebase
+        self.link = link
         self.sep = "" if locales.joins_without_space(locale) else " "
         self.foreign = locale != doc.lang
         attrs = f' lang="{html.escape(bcp47(doc.lang))}"'
@@ -204,7 +206,12 @@ class _Renderer:
                 continue
             if lower == "src" and name in ("img", "source", "video", "audio"):
                 shown = self.rebase(shown)
+            hreflang = None
+            if lower == "href" and name == "a":
+                shown, hreflang = self.link(shown)
             parts.append(f'{key}="{html.escape(shown, quote=True)}"')
+            if hreflang and not any(k.lower() == "hreflang" for k, _ in attrs):
+                parts.append(f'hreflang="{html.escape(hreflang, quote=True)}"')
         return "<" + " ".join(parts) + ">"
 
     def end_tag(self, name: str) -> str:
@@ -263,9 +270,17 @@ def _kept(nodes: Sequence[Node]) -> str:
 
 def render_text(text: str, placeholders: Sequence[Placeholder]) -> str:
     """A unit text as HTML with nothing translated: escape everything, restore known tags."""
-    return _Renderer(Document("", "", "en", ()), "en", {}, lambda src: src).markup(
+    return _Renderer(Document("", "", "en", ()), "en", {}, _same, _unchanged).markup(
         text, placeholders
     )
+
+
+def _same(src: str) -> str:
+    return src
+
+
+def _unchanged(href: str) -> tuple[str, str | None]:
+    return href, None
 
 
 def localize(
@@ -273,12 +288,14 @@ def localize(
     locale: str,
     translations: Mapping[str, str],
     rebase: Callable[[str], str] | None = None,
+    link: Callable[[str], tuple[str, str | None]] | None = None,
 ) -> Article:
     """The post as it reads in `locale`, each missing msgstr falling back to the source.
 
-    `rebase` maps an image's src as written in the source to the page's URL for it.
+    `rebase` maps an image's src as written in the source to the page's URL for it;
+    `link` maps a link's href to the page's (and the hreflang of another language's page).
     """
-    loc = _Renderer(doc, locale, translations, rebase or (lambda src: src))
+    loc = _Renderer(doc, locale, translations, rebase or _same, link or _unchanged)
     title = loc.text(doc.title)
     if not title.plain.strip():  # <title> must not be empty: name the post by its slug
         slug = html.escape(doc.slug)
@@ -290,5 +307,5 @@ def render_nodes(
     doc: Document, locale: str, nodes: Sequence[Node], translations: Mapping[str, str]
 ) -> str:
     """Nodes as HTML in `locale`, headings and image URLs as written (raw HTML in Markdown)."""
-    loc = _Renderer(doc, locale, translations, lambda src: src)
+    loc = _Renderer(doc, locale, translations, _same, _unchanged)
     return "\n".join(loc.node(n) for n in nodes)

@@ -5,6 +5,7 @@ Heavy modules are imported inside commands so `postlingo --help` stays instant.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
@@ -37,12 +38,24 @@ class Context:
         self.directory = Path(".")
         self.config_file: Path | None = None
         self.debug = False
+        self._root: Path | None = None
         self._config: Config | None = None
 
     @property
     def root(self) -> Path:
-        """Absolute, so every path built from it can be shown relative to the project."""
-        return self.directory.absolute()
+        """The folder of the nearest config, from DIR upwards (absolute, as git finds .git).
+
+        With --config FILE, DIR itself.
+        """
+        if self._root is None:
+            from pipeline import config
+
+            start = self.directory.absolute()
+            found = start if self.config_file is not None else config.find_root(start)
+            if found is None:
+                raise config.not_a_project(start)
+            self._root = found
+        return self._root
 
     @property
     def config(self) -> Config:
@@ -51,6 +64,14 @@ class Context:
 
             self._config = config.load(self.root, self.config_file)
         return self._config
+
+    def config_or_defaults(self) -> Config:
+        """The project's config, or the defaults outside any project (for `models`)."""
+        from pipeline import config
+
+        if self.config_file is None and config.find_root(self.directory) is None:
+            return config.Config(root=self.directory.absolute())
+        return self.config
 
     def lock(self, *more: Path) -> Config:
         """Hold the project lock until the command ends, then clear what killed runs left."""
@@ -67,7 +88,8 @@ class Context:
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root when it is inside."""
-        for root in (self.root, self.root.resolve()):
+        known = self._root or self.directory.absolute()
+        for root in (known, known.resolve()):
             if path.is_relative_to(root):
                 return path.relative_to(root).as_posix() or "."
         return str(path)
@@ -85,7 +107,10 @@ def _documents(config: Config, posts: Sequence[str] = ()) -> list[Document]:
 
 
 def _locales(value: tuple[str, ...]) -> list[str]:
-    return [code.strip() for item in value for code in item.split(",") if code.strip()]
+    """--to codes, spelled as the config spells them (EN → en)."""
+    from pipeline.locales import canonical
+
+    return [canonical(code) for item in value for code in item.split(",") if code.strip()]
 
 
 def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
@@ -129,6 +154,21 @@ to_option = click.option(
     "--to", "to", multiple=True, metavar="LOCALE,...", help="Only these target locales."
 )
 posts_argument = click.argument("posts", nargs=-1, metavar="[POST]...")
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=None,
+    help="Machine translation: auto (Argos where installed, else pseudo), argos or pseudo "
+    "(default: the config's engine).",
+)
+
+
+def _examples(*commands: str) -> str:
+    """A command's help epilog: how it is typed, kept as written by click's \\b."""
+    lines = "\n".join(f"  postlingo {command}" for command in commands)
+    return f"\b\nExamples:\n{lines}"
+
+
 cluster_option = click.option(
     "--cluster",
     type=click.Choice(CLUSTERS),
@@ -143,7 +183,8 @@ cluster_option = click.option(
     "directory",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("."),
-    help="Run as if started in DIR.",
+    metavar="DIR",
+    help="Run as if started in DIR (the project is the nearest folder upwards with a config).",
 )
 @click.option(
     "--config",
@@ -160,7 +201,7 @@ def cli(ctx: click.Context, directory: Path, config_file: Path | None, debug: bo
     state.directory, state.config_file, state.debug = directory, config_file, debug
 
 
-@cli.command()
+@cli.command(epilog=_examples("init", "init my-blog"))
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @pass_ctx
 def init(ctx: Context, directory: Path | None) -> None:
@@ -171,7 +212,7 @@ def init(ctx: Context, directory: Path | None) -> None:
         click.echo(line)
 
 
-@cli.command()
+@cli.command(epilog=_examples("extract", "extract mini-thread-lifting"))
 @posts_argument
 @pass_ctx
 def extract(ctx: Context, posts: tuple[str, ...]) -> None:
@@ -218,9 +259,9 @@ def _translate(
     return docs, result
 
 
-@cli.command()
+@cli.command(epilog=_examples("translate", "translate --to ko,ja --engine argos"))
 @to_option
-@click.option("--engine", type=click.Choice(ENGINES), default=None)
+@engine_option
 @cluster_option
 @posts_argument
 @pass_ctx
@@ -236,6 +277,18 @@ def translate(
     _translate(ctx, posts, to, engine, cluster)
 
 
+PREVIEW_DIR = "_preview"  # under site_dir: pseudo previews, never mixed into the site
+
+
+def _output(config: Config, out: Path | None, pseudo: bool) -> Config:
+    """The config with the folder this build writes: --out, else the preview or the site."""
+    from dataclasses import replace
+
+    if out is None and pseudo:
+        out = Path(config.site_dir) / PREVIEW_DIR
+    return config if out is None else replace(config, site_dir=str(out))
+
+
 def _build(
     ctx: Context,
     docs: Sequence[Document],
@@ -243,43 +296,60 @@ def _build(
     pseudo: bool,
     out: Path | None,
     everything: bool = True,
+    table: bool = True,
+    said: frozenset[str] = frozenset(),
     fmt: str | None = None,
-) -> int:
+) -> tuple[int, list[str]]:
     from dataclasses import replace
 
     from pipeline import gate, project
 
-    config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
+    config = _output(ctx.config, out, pseudo)
     if fmt is not None:
         config = replace(config, site=replace(config.site, format=fmt))
     result = project.build(
         config, docs, only=_locales(to), pseudo=pseudo, prune=everything and not to
     )
-    for line in gate.table(result.decisions):
-        click.echo(line)
+    if table:
+        for line in gate.table(result.decisions):
+            click.echo(line)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        if warning not in said:
+            click.echo(f"warning: {warning}", err=True)
     for stale in result.removed:
         click.echo(f"removed {ctx.shown(stale)} (no longer published)")
     if config.site.format == "html":
         index = ctx.shown(config.site_path / "index.html")
-        click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+        what = "pseudo-localized previews" if pseudo else "pages"
+        click.echo(f"built {result.pages} {what} ({len(result.written)} files changed): {index}")
     else:
         where = ctx.shown(config.site_path)
         changed = len(result.written)
         click.echo(f"wrote {config.site.format} Markdown ({changed} files changed): {where}")
     if pseudo:
         click.echo(
-            "these are pseudo-localized previews; for real translations install Argos "
-            "models (postlingo models install SRC TGT) and run again"
+            f"{ctx.shown(config.site_path)}/ shows pseudo-localized text, not translations; "
+            "for real ones install Argos models (postlingo models install SRC TGT) and run again"
         )
-    return EXIT_PROBLEMS if result.held_back and not pseudo else 0
+    else:
+        preview = ctx.config.site_path / PREVIEW_DIR / "index.html"
+        if result.held_back and out is None and preview.is_file():
+            click.echo(f"pseudo previews of every locale stay in {ctx.shown(preview)}")
+    return EXIT_PROBLEMS if result.held_back and not pseudo else 0, result.warnings
 
 
-@cli.command()
+@cli.command(epilog=_examples("build", "build --to ko,ja --strict", "build --pseudo"))
 @to_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--pseudo", is_flag=True, help="Show pseudo-localized text (a preview).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site_dir; with --pseudo, site_dir/_preview).",
+)
+@click.option(
+    "--pseudo",
+    is_flag=True,
+    help="Pseudo-localized previews of every locale, into site/_preview/ (not the site).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -302,13 +372,16 @@ def build(
     strict: bool,
     posts: tuple[str, ...],
 ) -> None:
-    """Render the localized site (HTML, or Markdown for a static-site generator)."""
+    """Render the localized site: every post and each translation its locale's policy allows.
 
-    config = ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
+    HTML pages, or with --format translated Markdown for a static-site generator.
+    """
+
+    config = ctx.lock(_output(ctx.config, out, pseudo).site_path)
     docs = _documents(config, posts)
     if strict:
-        sys.exit(_strict_build(ctx, docs, to, pseudo, out, not posts, fmt))
-    sys.exit(_build(ctx, docs, to, pseudo, out, not posts, fmt))
+        sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts, fmt=fmt))
+    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts, fmt=fmt)[0])
 
 
 def _strict_build(
@@ -330,23 +403,120 @@ def _strict_build(
     if not found.buildable:
         click.echo("site not built: a catalog does not parse", err=True)
         return EXIT_PROBLEMS
-    _build(ctx, docs, to, pseudo, out, everything, fmt)
+    _build(ctx, docs, to, pseudo, out, everything, fmt=fmt)
     return EXIT_PROBLEMS if found.errors else 0
 
 
-@cli.command()
+@cli.command(epilog=_examples("run", "run --to ko --engine pseudo"))
 @to_option
-@click.option("--engine", type=click.Choice(ENGINES), default=None)
+@engine_option
 @cluster_option
 @pass_ctx
 def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | None) -> None:
-    """Extract, translate and build: the main job."""
+    """Extract, translate and build: the main job.
+
+    Without a model, the site gets the source posts and what reviewers published, and
+    site/_preview/ gets pseudo-localized previews of every locale.
+    """
     ctx.lock()
     docs, result = _translate(ctx, (), to, engine, cluster)
-    sys.exit(_build(ctx, docs, to, result.used_pseudo, None))
+    code, warned = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
+    if result.used_pseudo:
+        _build(ctx, docs, to, True, None, said=frozenset(warned))
+        code = 0  # the previews are what this run could make: nothing to fix yet
+    sys.exit(code)
 
 
-@cli.command()
+SERVE_DIR = ".postlingo/serve"  # what serve shows: never the site, never deployed
+
+
+@cli.command(epilog=_examples("serve", "serve --port 8080"))
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
+)
+@pass_ctx
+def serve(ctx: Context, port: int) -> None:
+    """Build and serve the site on 127.0.0.1; rebuild on every save; the page reloads itself.
+
+    Watches the posts, the catalogs, the templates and the config. With no translation
+    model installed, every locale is a pseudo-localized preview, made in memory
+    (locales/ is not written). Ctrl+C stops.
+    """
+    import threading
+
+    from pipeline import serve as server
+
+    version = server.Version()
+    shown: set[str] = set()
+
+    def rebuild(changed: list[Path]) -> None:
+        try:
+            written, missing, warnings = _serve_build(ctx)
+        except PostlingoError as exc:
+            if not changed:
+                raise
+            if exc.path is not None:
+                exc.path = ctx.shown(Path(exc.path))
+            click.echo(f"postlingo: error: {exc} (still showing the last good build)", err=True)
+            return
+        for warning in warnings:
+            if warning not in shown:
+                click.echo(f"warning: {warning}", err=True)
+        shown.update(warnings)
+        if not changed:
+            if missing:
+                pairs = ", ".join(f"{s}→{t}" for s, t in missing)
+                click.echo(
+                    f"no translation model for {pairs}: showing pseudo-localized previews "
+                    "(⟦…⟧, not translations); install models with postlingo models install "
+                    "SRC TGT"
+                )
+            else:
+                click.echo("showing what postlingo build publishes")
+            return
+        saved = [p for p in changed if p.exists()] or changed  # not editors' vanished temps
+        names = ", ".join(ctx.shown(p) for p in saved[:3]) + (" …" if len(saved) > 3 else "")
+        click.echo(f"rebuilt after changes to {names}: {written} files changed")
+        if written:
+            version.bump()
+
+    rebuild([])
+    config = ctx.config
+    watched = [config.source_path, config.locales_path, config.resolve(config.templates_dir)]
+    if config.path is not None:
+        watched.append(config.path)
+    with server.serving(ctx.root / SERVE_DIR, port, version) as url:
+        listed = ", ".join(ctx.shown(p) for p in watched if p.exists())
+
+        def ready() -> None:
+            click.echo(f"serving {url} (127.0.0.1 only); watching {listed}; Ctrl+C stops")
+
+        with contextlib.suppress(KeyboardInterrupt):
+            server.watch(watched, rebuild, ready, threading.Event())
+    click.echo("stopped")
+
+
+def _serve_build(ctx: Context) -> tuple[int, list[tuple[str, str]], list[str]]:
+    """One build into SERVE_DIR from the config and files as they are now."""
+    from dataclasses import replace
+
+    from pipeline import config as configuration
+    from pipeline import project
+    from pipeline.lock import project_lock
+
+    config = configuration.load(ctx.root, ctx.config_file)
+    with project_lock(ctx.root, functools.partial(click.echo, err=True)):
+        docs = _documents(config)
+        missing = project.missing_models(config, docs)
+        result = project.build(replace(config, site_dir=SERVE_DIR), docs, preview=bool(missing))
+    return len(result.written) + len(result.removed), missing, result.warnings
+
+
+@cli.command(epilog=_examples("status", "status --to ko --json"))
 @to_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @posts_argument
@@ -388,10 +558,15 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
         )
 
 
-@cli.command()
+@cli.command(epilog=_examples("check", "check --to ko --format json"))
 @to_option
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: file:line: [check] message; json: a list of findings.",
 )
 @posts_argument
 @pass_ctx
@@ -411,7 +586,7 @@ def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -
     sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) else 0)
 
 
-@cli.command()
+@cli.command(epilog=_examples("review", "review --to ja"))
 @to_option
 @click.option("--serve", is_flag=True, help="Edit in the browser: a local editor on 127.0.0.1.")
 @click.option(
@@ -450,20 +625,15 @@ def review(
 cli.add_command(models)
 
 
-@cli.group()
+@cli.group(epilog=_examples("tm export --to ko reviewed-ko.tmx", "tm import agency-ko.tmx"))
 def tm() -> None:
-    """Exchange reviewed translations with agencies and CAT tools as TMX 1.4b.
-
-    \b
-    postlingo tm export --to ko reviewed-ko.tmx
-    postlingo tm import agency-ko.tmx
-    """
+    """Exchange reviewed translations with agencies and CAT tools as TMX 1.4b."""
 
 
 tmx_file = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 
 
-@tm.command("export")
+@tm.command("export", epilog=_examples("tm export reviewed.tmx", "tm export --to ja ja.tmx"))
 @to_option
 @tmx_file
 @pass_ctx
@@ -477,7 +647,7 @@ def tm_export(ctx: Context, to: tuple[str, ...], file: Path) -> None:
     click.echo(f"wrote {count} reviewed entries to {ctx.shown(target)}")
 
 
-@tm.command("import")
+@tm.command("import", epilog=_examples("tm import agency-ko.tmx", "tm import --to ko a.tmx"))
 @to_option
 @tmx_file
 @pass_ctx

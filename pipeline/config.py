@@ -6,8 +6,10 @@ so a typo is found at once rather than silently ignored.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -59,7 +61,9 @@ SITE_FORMATS = ("html", "hugo", "jekyll", "markdown")  # pipeline/ssg.py writes 
 
 @dataclass(frozen=True)
 class SiteConfig:
-    format: str = "html"
+    format: str = "html"  # what `build` writes: html, or Markdown for hugo, jekyll, markdown
+    title: str = ""  # the index pages' heading and og:site_name; empty: `project`
+    description: str = ""  # under the heading of the index pages, and their meta description
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,9 @@ class Config:
     glossary: str = "glossary.csv"
     cache: str = ".postlingo/mt-cache.sqlite"
     mt: MTConfig = field(default_factory=MTConfig)
+    site: SiteConfig = field(default_factory=SiteConfig)
     locale: dict[str, LocaleConfig] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
-    site: SiteConfig = field(default_factory=SiteConfig)
 
     def for_locale(self, code: str) -> LocaleConfig:
         """The [locale.<code>] table, however the code is spelled (pt-BR, pt_BR)."""
@@ -125,6 +129,9 @@ _SCALARS: dict[str, type] = {
 }
 
 
+KNOWN_KEYS = (*_SCALARS, "targets", "ignore", "mt", "site", "locale", "checks")
+
+
 def _line_of(text: str, key: str) -> int | None:
     """Where a key (or the table named after it) is written."""
     name = re.escape(key)
@@ -164,13 +171,37 @@ class _Reader:
         values = {}
         for name, raw in value.items():
             if name not in known:
-                self._raise(f"{key}.{name}", f"unknown key {key}.{name}")
+                self._raise(f"{key}.{name}", f"unknown key {key}.{name}{did_you_mean(name, known)}")
             default = getattr(schema(), name)
             values[name] = self.typed(f"{key}.{name}", raw, type(default))
         return schema(**values)
 
     def _raise(self, key: str, message: str) -> Any:
         raise self.fail(key, message)
+
+    def locales(self, key: str, codes: Iterable[str]) -> tuple[str, ...]:
+        """Each code in its one canonical form; two spellings of one locale are an error."""
+        seen: dict[str, str] = {}
+        for code in codes:
+            where = code if key == "locale" else key
+            try:
+                form = locales.canonical(code)
+            except PostlingoError as exc:
+                return self._raise(where, f"{key}: {exc}")
+            if form in seen:
+                first = seen[form]
+                what = f"{code!r} is given twice"
+                if first != code:
+                    what = f"{first!r} and {code!r} are the same locale ({form!r})"
+                self._raise(where, f"{key}: {what}")
+            seen[form] = code
+        return tuple(seen)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """(did you mean 'targets'?) — the closest known name, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
@@ -180,7 +211,7 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
         if key in _SCALARS:
             values[key] = r.typed(key, value, _SCALARS[key])
         elif key == "targets":
-            values[key] = r.strings(key, value)
+            values[key] = r.locales(key, r.strings(key, value))
         elif key == "ignore":
             values[key] = r.strings(key, value)
             for pattern in values[key]:
@@ -195,9 +226,10 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
         elif key == "locale":
             if not isinstance(value, dict):
                 r._raise(key, "locale must be a table of [locale.<code>] tables")
+            forms = r.locales(key, value)
             values[key] = {
-                code: r.table(f"locale.{code}", table, LocaleConfig)
-                for code, table in value.items()
+                form: r.table(f"locale.{code}", table, LocaleConfig)
+                for form, (code, table) in zip(forms, value.items(), strict=True)
             }
         elif key == "checks":
             if not isinstance(value, dict):
@@ -206,10 +238,11 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
                 if severity not in SEVERITIES:
                     r._raise(name, f"checks.{name} must be one of {', '.join(SEVERITIES)}")
                 if name not in CHECK_NAMES:
-                    r._raise(name, f"unknown check checks.{name} (known: {', '.join(CHECK_NAMES)})")
+                    hint = did_you_mean(name, CHECK_NAMES) or f" (known: {', '.join(CHECK_NAMES)})"
+                    r._raise(name, f"unknown check checks.{name}{hint}")
             values[key] = dict(value)
         else:
-            r._raise(key, f"unknown key {key!r}")
+            r._raise(key, f"unknown key {key!r}{did_you_mean(key, KNOWN_KEYS)}")
     config = Config(**values)
     if config.engine not in ENGINES:
         r._raise("engine", f"engine must be one of {', '.join(ENGINES)}, not {config.engine!r}")
@@ -225,12 +258,6 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
         )
     if config.wrap_width < 0:
         r._raise("wrap_width", "wrap_width must not be negative")
-    for key, codes in (("targets", config.targets), ("locale", tuple(config.locale))):
-        for code in codes:
-            try:
-                locales.validate(code)
-            except PostlingoError:
-                r._raise(code if key == "locale" else key, f"unknown locale {code!r}")
     if config.mt.beam_size < 1:
         r._raise("beam_size", "mt.beam_size must be at least 1")
     problem = _cluster_problem(config.mt)
@@ -252,8 +279,35 @@ def _cluster_problem(mt: MTConfig) -> tuple[str, str] | None:
     return None
 
 
+def _project_table(path: Path) -> bool:
+    """Whether this pyproject.toml has a [tool.postlingo] table (unreadable: not ours)."""
+    try:
+        return "postlingo" in tomllib.loads(read_text(path)).get("tool", {})
+    except (tomllib.TOMLDecodeError, PostlingoError, OSError):
+        return False
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder, from start upwards, holding the project's config (as git does)."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _project_table(pyproject):
+            return folder
+    return None
+
+
+def not_a_project(start: Path) -> PostlingoError:
+    return PostlingoError(
+        f"not in a postlingo project: no {CONFIG_NAME} (or [tool.postlingo] in pyproject.toml) "
+        f"in {start.absolute()} or any parent folder; create one with `postlingo init`"
+    )
+
+
 def load(root: Path, explicit: Path | None = None) -> Config:
-    """Find and read the project's config; with none, defaults apply."""
+    """Read the project's config: the explicit file, else the one at root; else defaults."""
     candidates = [explicit] if explicit else [root / CONFIG_NAME, root / "pyproject.toml"]
     for path in candidates:
         if path is None or not path.is_file():

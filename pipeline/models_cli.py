@@ -1,6 +1,6 @@
 """`postlingo models`: list, install and remove Argos Translate packages.
 
-Registered by the main CLI; the loaded Config arrives as ctx.obj.config.
+Registered by the main CLI; the Config arrives as ctx.obj.config_or_defaults().
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ INDEX_TIMEOUT = 10.0  # seconds: offline must fail fast, not hang
 
 
 def _directory(ctx: click.Context) -> Path:
-    """The packages folder; the config comes from the main CLI (ctx.obj.config)."""
+    """The packages folder; the config comes from the main CLI, defaults outside a project."""
     from pipeline import models
 
     obj: Any = ctx.obj
-    if obj is not None and hasattr(obj, "config"):
-        config = obj.config
+    if obj is not None and hasattr(obj, "config_or_defaults"):
+        config = obj.config_or_defaults()
     else:  # run on its own, e.g. in tests
         from pipeline.config import load
 
@@ -29,12 +29,12 @@ def _directory(ctx: click.Context) -> Path:
     return models.packages_dir(config)
 
 
-@click.group()
+@click.group(epilog="\b\nExamples:\n  postlingo models list\n  postlingo models install en ko")
 def models() -> None:
     """Argos Translate packages (offline machine-translation models)."""
 
 
-@models.command("list")
+@models.command("list", epilog="\b\nExample:\n  postlingo models list")
 @click.pass_context
 def list_packages(ctx: click.Context) -> None:
     """Installed pairs, their versions and folders."""
@@ -50,12 +50,21 @@ def list_packages(ctx: click.Context) -> None:
         click.echo(f"warning: skipped {problem}", err=True)
 
 
-@models.command()
+@models.command(
+    epilog="\b\nExamples:\n  postlingo models install translate-en_ko-1_1.argosmodel\n"
+    "  postlingo models install en ko"
+)
 @click.argument("what", nargs=-1, required=True, metavar="PATH.argosmodel | SRC TGT")
 @click.option(
     "--index", "index", metavar="URL", help="Package index (default: ARGOS_PACKAGE_INDEX)."
 )
-@click.option("--timeout", type=float, default=INDEX_TIMEOUT, show_default=True, hidden=True)
+@click.option(
+    "--timeout",
+    type=float,
+    default=INDEX_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for the package index.",
+)
 @click.pass_context
 def install(ctx: click.Context, what: tuple[str, ...], index: str | None, timeout: float) -> None:
     """Install a package from a file, or download one for a language pair."""
@@ -77,9 +86,9 @@ def install(ctx: click.Context, what: tuple[str, ...], index: str | None, timeou
     click.echo(f"installed {package.label} in {package.path}")
 
 
-@models.command()
-@click.argument("source")
-@click.argument("target")
+@models.command(epilog="\b\nExample:\n  postlingo models remove en ko")
+@click.argument("source", metavar="SRC")
+@click.argument("target", metavar="TGT")
 @click.pass_context
 def remove(ctx: click.Context, source: str, target: str) -> None:
     """Remove the package for a language pair."""

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import polib
 
@@ -41,7 +42,10 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
         if missing:
             raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
         paths = chosen
-    docs = [segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html)) for p in paths]
+    docs = [
+        segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html))
+        for p in paths
+    ]
     seen: dict[str, str] = {}
     for doc in docs:
         problem = slug_problem(doc.slug)
@@ -389,7 +393,61 @@ def _ssg_pages(config: Config, editions: Sequence[Edition], warnings: list[str])
     return pages
 
 
-SITE_MANIFEST = ".postlingo-files"  # what the last full build wrote, so stale pages go
+
+def _previewed(
+    config: Config, docs: Sequence[Document], catalogs: dict[Pair, polib.POFile | None]
+) -> dict[Pair, polib.POFile | None]:
+    """Each catalog merged with its post as it is now, the rest pseudo-localized, in memory."""
+    pots = templates(config, docs)
+    lang_of = {doc.slug: doc.lang for doc in docs}
+    shown: dict[Pair, polib.POFile | None] = {}
+    for (slug, locale), po in catalogs.items():
+        merged = catalog.merge(pots[slug], po, locale)
+        empty = catalog.needs_machine(merged)
+        pseudo = PseudoEngine().translate(empty, lang_of[slug], locale)
+        catalog.fill(merged, dict(zip(empty, pseudo, strict=True)))
+        shown[(slug, locale)] = merged
+    return shown
+
+
+def missing_models(config: Config, docs: Sequence[Document]) -> list[Pair]:
+    """The language pairs that no installed model translates (all of them for engine pseudo)."""
+    pairs = {(doc.lang, loc) for doc in docs for loc in targets_for(doc, config)}
+    name = "pseudo" if config.engine == "pseudo" else "auto"
+    engines, _ = choose_engines(config, name, pairs)
+    return sorted(pair for pair, engine in engines.items() if engine.name == "pseudo")
+
+
+MANIFESTS = Path(".postlingo") / "built"  # per output folder: what its last full build wrote
+OLD_MANIFEST = ".postlingo-files"  # where earlier versions kept it: inside the site itself
+
+
+def manifest_path(config: Config) -> Path:
+    """The manifest of the output folder, outside it so it is never deployed."""
+    name = quote(relative(config, config.site_path), safe="") or "site"
+    return config.root / MANIFESTS / f"{name}.txt"
+
+
+def _prune(config: Config, outputs: Iterable[str]) -> list[Path]:
+    """Remove what the last full build wrote and this one did not, and folders left empty."""
+    site, manifest, old = config.site_path, manifest_path(config), config.site_path / OLD_MANIFEST
+    before = {
+        rel for path in (manifest, old) if path.is_file() for rel in files.read_text(path).split()
+    }
+    removed = []
+    for rel in sorted(before - set(outputs)):
+        stale = site / rel
+        if ".." not in Path(rel).parts and stale.is_file():
+            files.remove(stale)
+            removed.append(stale)
+    for folder in sorted({p.parent for p in removed}, key=lambda p: -len(p.parts)):
+        while folder != site and folder.is_relative_to(site) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    files.ensure_folders([manifest.parent])
+    files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+    files.remove(old)
+    return removed
 
 
 def build(
@@ -399,12 +457,15 @@ def build(
     only: Sequence[str] = (),
     pseudo: bool = False,
     prune: bool = True,
+    preview: bool = False,
 ) -> BuildResult:
     """Render every source page and every translation its locale's policy allows.
 
     With `prune` (a full build), pages an earlier build wrote that are no longer
     published are removed, so a held-back locale or a pseudo preview never
     lingers in a deployed site. Only files listed in the manifest are touched.
+    With `preview` (serve, no model installed), what the catalogs lack is shown as
+    pseudo text made in memory: locales/ is never written.
     """
     from pipeline.site import assets, render_site
 
@@ -414,7 +475,9 @@ def build(
         for doc in docs
         for loc in targets_for(doc, config, only)
     }
-    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo)
+    if preview:
+        catalogs = _previewed(config, docs, catalogs)
+    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo or preview)
     result = BuildResult(decisions=decisions, pages=len(editions))
     html = config.site.format == "html"
     outputs: dict[str, str | bytes] = dict(
@@ -439,12 +502,5 @@ def build(
         if files.write_atomic(site / rel, content):
             result.written.append(site / rel)
     if prune:
-        manifest = site / SITE_MANIFEST
-        before = files.read_text(manifest).split() if manifest.is_file() else []
-        for rel in sorted(set(before) - set(outputs)):
-            stale = site / rel
-            if ".." not in Path(rel).parts and stale.is_file():
-                files.remove(stale)
-                result.removed.append(stale)
-        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+        result.removed = _prune(config, outputs)
     return result

@@ -30,6 +30,12 @@ ignore = ["Previous image", "Next image"]
 # models_dir = ""               # Argos packages (default: ARGOS_PACKAGES_DIR)
 # glossary = "glossary.csv"     # source term, locale, target term
 
+# project = "my-blog"          # names the catalogs (Project-Id-Version); default: this folder
+
+# [site]
+# title = "My blog"             # the index pages' heading (default: project)
+# description = "What we write about."
+
 # [mt]
 # beam_size = 4
 # batch_tokens = 512

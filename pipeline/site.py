@@ -8,6 +8,7 @@ no timestamps, every list sorted.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import posixpath
 import re
@@ -19,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 from babel.core import get_global, parse_locale
+from babel.dates import format_date
 from markupsafe import Markup
 
 from pipeline import locales
@@ -94,7 +96,7 @@ def og_locale(locale: str) -> str:
 # Pages the site writes itself, beside each locale's posts (<locale>/index.html) or
 # at its root; a post of the same name would overwrite one or be overwritten.
 # Compared case-insensitively: on macOS and Windows Index.html is index.html.
-GENERATED_NAMES = ("index", "sitemap", "style", "_review")
+GENERATED_NAMES = ("index", "sitemap", "style", "_review", "_preview")
 
 
 def slug_problem(slug: str) -> str | None:
@@ -171,6 +173,24 @@ def assets(docs: Sequence[Document], config: Config) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def _post_names(editions: Sequence[Edition], source_dir: str) -> dict[str, str]:
+    """How a post may link to another, as a path under source_dir → the target's slug.
+
+    The target's source file (guide.md), its page (guide.html, slug.html) or its bare name.
+    """
+    names: dict[str, str] = {}
+    for edition in editions:
+        doc = edition.doc
+        own = asset_path(doc, posixpath.basename(doc.path), source_dir)
+        if own is None:
+            continue
+        folder = posixpath.dirname(own)
+        stem = posixpath.splitext(own)[0]
+        for name in (own, stem, f"{stem}.html", posixpath.join(folder, f"{doc.slug}.html")):
+            names.setdefault(name, doc.slug)
+    return names
+
+
 def _url_path(path: str) -> str:
     return quote(path, safe="/")
 
@@ -235,15 +255,20 @@ class _Site:
         self.config = config
         self.urls = _Urls(config.base_url)
         self.env = environment(config)
-        self.site_name = config.project or "Posts"
+        self.site_name = config.site.title or config.project or "Posts"
         self.by_slug: dict[str, list[Edition]] = defaultdict(list)
         self.by_locale: dict[str, list[Edition]] = defaultdict(list)
         for edition in self.editions:
             self.by_slug[edition.doc.slug].append(edition)
             self.by_locale[edition.locale].append(edition)
+        self.posts = _post_names(self.editions, config.source_dir)
         self.articles = {
             (e.locale, e.doc.slug): localize(
-                e.doc, e.locale, e.translations, functools.partial(self.image_url, e.doc)
+                e.doc,
+                e.locale,
+                e.translations,
+                functools.partial(self.image_url, e.doc),
+                functools.partial(self.post_link, e),
             )
             for e in self.editions
         }
@@ -258,6 +283,24 @@ class _Site:
         query = f"?{parts.query}" if parts.query else ""
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         return f"../{_url_path(path)}{query}{fragment}"
+
+    def post_link(self, edition: Edition, href: str) -> tuple[str, str | None]:
+        """A link to another post: its page in this locale if published, else the source's.
+
+        The second value is the hreflang of a page in another language, else None.
+        Links to anything that is not a post are left as written.
+        """
+        path = asset_path(edition.doc, href, self.config.source_dir)
+        slug = self.posts.get(path) if path is not None else None
+        if slug is None:
+            return href, None
+        fragment = urlsplit(href).fragment
+        anchor = f"#{fragment}" if fragment else ""
+        name = _url_path(f"{slug}.html")
+        if any(e.locale == edition.locale for e in self.by_slug[slug]):
+            return name + anchor, None
+        source = self.by_slug[slug][0].doc.lang
+        return f"../{_url_path(source)}/{name}{anchor}", bcp47(source)
 
     def render(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -343,27 +386,38 @@ class _Site:
             og_type="article",
             home="index.html",
             pseudo=edition.pseudo,
-            models_command="postlingo models install "
-            f"{locales.language(doc.lang)} {locales.language(locale)}",
+            models_command=_models_command(edition),
         )
-        return _render(self.env, "post.html", page=page, article=_markup(article))
+        return _render(
+            self.env, "post.html", page=page, article=_markup(article), **_dated(doc, locale)
+        )
 
     def locale_index(self, locale: str) -> str:
+        """The locale's posts, newest first (undated last), dates as the locale writes them."""
         paths = {loc: f"{loc}/index.html" for loc in self.by_locale}
-        posts = [
-            (quote(e.doc.slug, safe="") + ".html", self.articles[(locale, e.doc.slug)])
-            for e in self.by_locale[locale]
-        ]
-        posts.sort(key=lambda p: p[0])
+        editions = sorted(
+            self.by_locale[locale],
+            key=lambda e: (-(post_date(e.doc) or dt.date.min).toordinal(), e.doc.slug),
+        )
+        pseudo = next((e for e in editions if e.pseudo), None)
         page = self.page(
             locale,
             paths[locale],
             self.versions(paths, locale, "index.html"),
             title=self.site_name,
-            description="",
+            description=self.config.site.description,
             home="../index.html",
+            pseudo=pseudo is not None,
+            models_command=_models_command(pseudo) if pseudo else "",
         )
-        listing = [{"href": href, **_markup(article)} for href, article in posts]
+        listing = [
+            {
+                "href": quote(e.doc.slug, safe="") + ".html",
+                **_dated(e.doc, locale),
+                **_markup(self.articles[(locale, e.doc.slug)]),
+            }
+            for e in editions
+        ]
         return _render(self.env, "index.html", page=page, posts=listing)
 
     def root_index(self) -> str:
@@ -383,7 +437,7 @@ class _Site:
             lang=bcp47(lang),
             dir=locales.direction(lang),
             title=self.site_name,
-            description="",
+            description=self.config.site.description,
             canonical=self.urls.href("index.html", 0),
             stylesheet="style.css",
             home="index.html",
@@ -392,6 +446,33 @@ class _Site:
         )
         self.sitemap.append((self.urls.loc("index.html"), ()))
         return _render(self.env, "languages.html", page=page, languages=choices)
+
+
+def post_date(doc: Document) -> dt.date | None:
+    """The front matter's date (YAML date, TOML datetime or ISO text); None if it has none."""
+    raw = doc.meta.get("date", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _dated(doc: Document, locale: str) -> dict[str, str]:
+    """The post's date for templates: ISO for <time datetime>, and as the locale writes it."""
+    day = post_date(doc)
+    if day is None:
+        return {"date": "", "date_shown": ""}
+    return {
+        "date": day.isoformat(),
+        "date_shown": format_date(day, "long", locales.babel_locale(locale)),
+    }
+
+
+def _models_command(edition: Edition) -> str:
+    source, target = locales.language(edition.doc.lang), locales.language(edition.locale)
+    return f"postlingo models install {source} {target}"
 
 
 def _markup(article: Article) -> dict[str, object]:

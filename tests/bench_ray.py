@@ -130,7 +130,9 @@ def main() -> None:
         print("|---|---|---|")
         print(f"| local engine, 2 replicas × 1 thread | {local:.1f} | {segments / local:.1f} |")
         print(f"| Ray, local cluster, 2 workers × 1 thread | {ray:.1f} | {segments / ray:.1f} |")
-        print(f"overhead of Ray: {ray - local:+.1f} s ({(ray - local) / local:+.0%} of the local run)")
+        print(
+            f"overhead of Ray: {ray - local:+.1f} s ({(ray - local) / local:+.0%} of the local run)"
+        )
         print(f"start-up of a local Ray cluster and a first actor call: {start:.1f} s")
         print(f"catalogs byte-identical: {'yes' if same else 'NO'}")
     finally:

@@ -58,14 +58,14 @@ def test_run_writes_a_catalog_per_target_and_pages(ran):
             po = polib.pofile(str(root / "locales" / locale / f"{post}.po"))
             assert len(po) > 20
             assert all(e.fuzzy and e.msgstr for e in po)
-            assert (root / "site" / locale / f"{post}.html").is_file()
+            assert (root / "site" / "_preview" / locale / f"{post}.html").is_file()
         assert not (root / "locales" / "en" / f"{post}.po").exists()  # never into its own language
     assert (root / "site" / "index.html").is_file()
 
 
 def test_pages_of_a_pseudo_run_say_so(ran):
     root, _ = ran
-    page = (root / "site" / "ko" / "mini-thread-lifting.html").read_text(encoding="utf-8")
+    page = (root / "site" / "_preview" / "ko" / "mini-thread-lifting.html").read_text("utf-8")
     assert 'lang="ko"' in page
     assert "Pseudo-localized preview" in page or "pseudo" in page.lower()
 
@@ -104,7 +104,8 @@ def test_reviewer_edit_shows_up_after_build_and_survives_translate(project):
     assert kept.msgstr == "미니 실리프팅" and not kept.fuzzy
     done = postlingo(project, "build", "--pseudo")
     assert done.returncode == 0, done.stderr
-    page = (project / "site" / "ko" / "mini-thread-lifting.html").read_text(encoding="utf-8")
+    preview = project / "site" / "_preview"
+    page = (preview / "ko" / "mini-thread-lifting.html").read_text(encoding="utf-8")
     assert "미니 실리프팅" in page
 
 
@@ -195,7 +196,8 @@ def test_help_does_not_load_the_translation_stack():
 
 
 def test_a_full_build_removes_pages_no_longer_published_but_nothing_else(project):
-    assert postlingo(project, "run").returncode == 0  # pseudo previews of every locale
+    assert postlingo(project, "run").returncode == 0
+    assert postlingo(project, "build", "--pseudo", "--out", "site").returncode == 0
     page = project / "site" / "ko" / "mini-thread-lifting.html"
     assert page.is_file()
     mine = project / "site" / "robots.txt"

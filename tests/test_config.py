@@ -38,7 +38,7 @@ def test_reads_tool_table_of_pyproject(tmp_path):
             "postlingo.toml:2: locale.ko.min_translated must be int",
         ),
         ('engine = "deepl"\n', "postlingo.toml:1: engine must be one of auto, argos, pseudo"),
-        ('targets = ["xx-Nope"]\n', "postlingo.toml:1: unknown locale 'xx-Nope'"),
+        ('targets = ["xx-Nope"]\n', "postlingo.toml:1: targets: unknown locale 'xx-Nope'"),
         ('ignore = ["(unclosed"]\n', "postlingo.toml:1: ignore pattern"),
         ("targets = [\n", "postlingo.toml:1: invalid TOML"),
         (

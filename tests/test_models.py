@@ -24,7 +24,9 @@ Archives = dict[tuple[str, str], Path]
 def _cli(root: Path, *args: str) -> tuple[int, str, str]:
     config = Config(root=root, models_dir="models")
     runner = CliRunner()
-    result = runner.invoke(models_group, list(args), obj=SimpleNamespace(config=config))
+    result = runner.invoke(
+        models_group, list(args), obj=SimpleNamespace(config_or_defaults=lambda: config)
+    )
     if isinstance(result.exception, PostlingoError):
         return 2, result.stdout, str(result.exception)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception

@@ -28,6 +28,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import polib
 import pytest
 
+from tests.site_crawl import broken_links
+
 ROOT = Path(__file__).resolve().parents[1]
 VNU_JAR = ROOT / ".tools" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SHOTS = Path(os.environ.get("POSTLINGO_SCREENSHOTS", "/tmp/postlingo-screenshots"))
@@ -117,7 +119,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "source" / "before-and-after.html").write_text(GALLERY, encoding="utf-8")
     postlingo(project, "run", "--engine", "pseudo")
     review_arabic(project)
-    postlingo(project, "build", "--pseudo")
+    postlingo(project, "build", "--pseudo", "--out", "site")  # previews and review pages together
     if " review " in postlingo(project, "--help"):
         postlingo(project, "review")  # site/_review/<locale>.html, checked like every page
     return project / "site"
@@ -156,6 +158,10 @@ def test_sitemap_lists_every_post_with_its_language_versions(site: Path) -> None
 
 
 # --- the Nu Html Checker ----------------------------------------------------------
+
+
+def test_no_page_links_to_a_file_the_site_does_not_have(site: Path) -> None:
+    assert broken_links(site) == []
 
 
 def vnu_command() -> list[str]:

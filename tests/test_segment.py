@@ -419,7 +419,10 @@ def test_segment_document_uses_the_document_language() -> None:
         lang="ko",
         title=Unit(TITLE, "미니 리프팅", line=1),
         body=(
-            Element("p", children=(Unit(PARAGRAPH, "처지고… 변화가 시작됩니다. 어떻게 할까요?", line=3),)),
+            Element(
+                "p",
+                children=(Unit(PARAGRAPH, "처지고… 변화가 시작됩니다. 어떻게 할까요?", line=3),),
+            ),
             Element("pre", children=(Text("print('a. b')"),)),
         ),
     )

@@ -303,8 +303,9 @@ def test_site_format_key_chooses_the_output_and_a_wrong_one_names_its_line(tmp_p
     (project / "postlingo.toml").write_text(config + '\n[site]\nformat = "hugo"\n', "utf-8")
     result = postlingo(project, "build", "--pseudo")
     assert result.returncode == 0, result.stderr
-    assert (project / "site" / "content" / "en" / "mini-thread-lifting.md").is_file()
-    assert not (project / "site" / "index.html").exists()
+    preview = project / "site" / "_preview"  # where --pseudo builds go
+    assert (preview / "content" / "en" / "mini-thread-lifting.md").is_file()
+    assert not (preview / "index.html").exists()
     lines = len((config + "\n[site]\n").splitlines()) + 1
     (project / "postlingo.toml").write_text(config + '\n[site]\nformat = "gatsby"\n', "utf-8")
     bad = postlingo(project, "build")

@@ -81,7 +81,7 @@ def usable_device(config: Config, cuda_devices: Callable[[], int]) -> str:
         return "cpu"
     raise PostlingoError(
         '[mt] device = "cuda", but CTranslate2 finds no CUDA GPU here '
-        "(it needs an NVIDIA driver and CUDA 12; set device = \"cpu\", or cpu_fallback = true)"
+        '(it needs an NVIDIA driver and CUDA 12; set device = "cpu", or cpu_fallback = true)'
     )
 
 
@@ -90,11 +90,11 @@ class Runner(Protocol):
 
     on_shard: Callable[[int], None] | None
 
-    def run(self, package: models.ArgosPackage, texts: Sequence[str], stats: Stats) -> list[str]:
-        ...
+    def run(
+        self, package: models.ArgosPackage, texts: Sequence[str], stats: Stats
+    ) -> list[str]: ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
 
 @dataclass

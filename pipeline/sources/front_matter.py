@@ -71,9 +71,11 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     for index in range(1, len(lines)):
         if lines[index].rstrip() in _FENCES[fence]:
             front = "\n".join(lines[1:index])
-            return ("+++\n" + front if fence == "+++" else front), "\n".join(
-                lines[index + 1 :]
-            ), index + 1
+            return (
+                ("+++\n" + front if fence == "+++" else front),
+                "\n".join(lines[index + 1 :]),
+                index + 1,
+            )
     raise PostlingoError(f"front matter starting here is never closed with {fence}", None, 1)
 
 

@@ -141,13 +141,9 @@ class InlineRun:
                 stack[-1][1].append(Element(ph.name, ph.attrs, ph.content))
         nodes = stack[0][1]
         # strip whitespace-only text at the run's edges
-        while (
-            not keep_start and nodes and isinstance(nodes[0], Text) and _blank(nodes[0].value)
-        ):
+        while not keep_start and nodes and isinstance(nodes[0], Text) and _blank(nodes[0].value):
             nodes.pop(0)
-        while (
-            not keep_end and nodes and isinstance(nodes[-1], Text) and _blank(nodes[-1].value)
-        ):
+        while not keep_end and nodes and isinstance(nodes[-1], Text) and _blank(nodes[-1].value):
             nodes.pop()
         if not keep_start and nodes and isinstance(nodes[0], Text):
             nodes[0] = Text(nodes[0].value.lstrip(_SPACES))

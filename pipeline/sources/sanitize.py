@@ -158,7 +158,9 @@ def _clean(
         return "unwrap", ()
     if tag == "input" and dict(attrs).get("type", "").lower() not in _INPUT_TYPES:
         return "drop", ()
-    written = "".join(f' {k}="{html.escape(v, quote=True)}"' for k, v in attrs if ATTR_NAME_RE.fullmatch(k))
+    written = "".join(
+        f' {k}="{html.escape(v, quote=True)}"' for k, v in attrs if ATTR_NAME_RE.fullmatch(k)
+    )
     closing = "" if tag in VOID_ELEMENTS else f"x</{tag}>"
     before, after = _CONTEXT.get(tag, ("", ""))
     cleaned = nh3.clean(

@@ -130,13 +130,21 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
             index += 1
             if item is not None:
                 words = item[0]
-                while index < len(block) and _item(block[index][1]) is None and _continues(words, block[index][1]):
+                while (
+                    index < len(block)
+                    and _item(block[index][1]) is None
+                    and _continues(words, block[index][1])
+                ):
                     words += " " + block[index][1]
                     index += 1
                 build.item(words, item[1], number)
                 continue
             group = line
-            while index < len(block) and _item(block[index][1]) is None and _continues(group, block[index][1]):
+            while (
+                index < len(block)
+                and _item(block[index][1]) is None
+                and _continues(group, block[index][1])
+            ):
                 group += " " + block[index][1]
                 index += 1
             if not _closes(group) and _heading_like(group):

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import polib
 
-from pipeline import files, po_format
+from pipeline import files, po_format, po_read
 from pipeline.document import Document, describe, has_words, plain_text, tag_problems
 from pipeline.engines import MachineTranslation
 from pipeline.engines.pseudo import is_pseudo
-from pipeline.errors import PostlingoError
 from pipeline.merge import merge
 
 __all__ = [
@@ -237,52 +236,9 @@ def percent_publishable(po: polib.POFile, *, machine: bool, pseudo: bool) -> flo
 
 # --- text ----------------------------------------------------------------------
 
-_POLIB_LINE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
-
-
-_STRING_LINE = re.compile(
-    r'(?:#[~|] ?)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?(".*)'
-)
-_CLOSED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _unterminated(text: str) -> int | None:
-    """The first line whose string has no closing quote: polib would cut its last character."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        found = _STRING_LINE.fullmatch(line.strip())
-        if found and not _CLOSED_STRING.match(found.group(1)):
-            return number
-    return None
-
-
 def parse(text: str, path: Path) -> polib.POFile:
-    """Read PO text; a syntax error names the file and the line."""
-    broken = _unterminated(text)
-    if broken is not None:
-        raise PostlingoError("invalid PO file: string without its closing quote", path, broken)
-    parser = polib._POFileParser("", encoding="utf-8", check_for_duplicates=False)
-    # polib would split on every Unicode line boundary (U+2028, \x1c, ...);
-    # gettext only ends lines at "\n".
-    parser.fhandle = text.split("\n")
-    try:
-        po = parser.parse()
-    except Exception as exc:  # polib raises bare IOError and friends on bad input
-        found = _POLIB_LINE.search(str(exc))
-        line = int(found.group(1)) if found else None
-        detail = found.group(2) if found and found.group(2) else "syntax error"
-        raise PostlingoError(f"invalid PO file: {detail}", path, line) from exc
-    # polib takes one `msgid ""` as the header and leaves any other as an entry.
-    seen: set[tuple[str | None, str]] = set()
-    for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key == (None, ""):  # polib numbers the file's first entry 0: no line to give
-            raise PostlingoError('more than one header (msgid "")', path, entry.linenum or None)
-        if key in seen:
-            raise PostlingoError(f"duplicate msgid {entry.msgid!r}", path, entry.linenum)
-        seen.add(key)
-    return po
+    """Read PO text as strictly as msgfmt; an error names the file and the line."""
+    return po_read.parse(text, path)
 
 
 def load(path: Path) -> polib.POFile:

@@ -69,6 +69,11 @@ def severities(config: Config) -> dict[str, str]:
     return {**DEFAULT_SEVERITY, **config.checks}
 
 
+def unreadable(findings: Iterable[Finding]) -> list[PostlingoError]:
+    """The catalogs that do not parse, as the errors the end-of-run summary lists."""
+    return [PostlingoError(f.message, f.path, f.line) for f in findings if f.check == "syntax"]
+
+
 def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == ERROR for f in findings)
 
@@ -286,10 +291,12 @@ def apply_severities(findings: Iterable[Finding], config: Config) -> list[Findin
     """Give each finding its configured severity, drop the ones switched off, sort by place."""
     levels = severities(config)
     out = [
-        Finding(f.path, f.line, f.check, levels[f.check], f.message, f.msgid)
+        # a catalog that does not parse is always reported: everything else skips it
+        Finding(f.path, f.line, f.check, ERROR if f.check == "syntax" else levels[f.check],
+                f.message, f.msgid)
         for f in findings
-        if levels[f.check] != OFF
-    ]
+        if levels[f.check] != OFF or f.check == "syntax"
+    ]  # fmt: skip
     return sorted(out, key=lambda f: (f.path, f.line or 0, f.check, f.message))
 
 

@@ -36,6 +36,7 @@ class Context:
         self.config_file: Path | None = None
         self.debug = False
         self._config: Config | None = None
+        self.reported: set[str] = set()  # unreadable catalogs already listed by this run
 
     @property
     def root(self) -> Path:
@@ -98,6 +99,26 @@ def _progress(label: str) -> Callable[[Iterable[T]], Iterable[T]]:
             yield from bar
 
     return wrap
+
+
+def _report_skipped(ctx: Context, skipped: Iterable[PostlingoError], done: set[str]) -> int:
+    """The end-of-run summary of catalogs left out because they do not parse: exit code 1.
+
+    `done` holds the ones a previous stage of this run already listed.
+    """
+    fresh = [e for e in skipped if str(e) not in done]
+    done.update(str(e) for e in fresh)
+    if fresh:
+        click.echo(
+            f"skipped {len(fresh)} catalog{'s' if len(fresh) > 1 else ''} that do not parse "
+            "(left as they are; fix them and run again):",
+            err=True,
+        )
+    for error in fresh:
+        if error.path is not None:
+            error.path = ctx.shown(Path(error.path))
+        click.echo(f"  {error}", err=True)
+    return EXIT_PROBLEMS if done else 0
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -176,6 +197,7 @@ def _translate(
     if result.replaced_pseudo:
         click.echo(f"{result.replaced_pseudo} pseudo-localized previews replaced by the model")
     click.echo(f"{len(result.written)} catalog files changed")
+    _report_skipped(ctx, result.skipped, ctx.reported)
     return docs, result
 
 
@@ -190,6 +212,7 @@ def translate(
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
     _translate(ctx, posts, to, engine)
+    sys.exit(EXIT_PROBLEMS if ctx.reported else 0)
 
 
 def _build(
@@ -221,7 +244,8 @@ def _build(
             "these are pseudo-localized previews; for real translations install Argos "
             "models (postlingo models install SRC TGT) and run again"
         )
-    return EXIT_PROBLEMS if result.held_back and not pseudo else 0
+    skipped = _report_skipped(ctx, result.skipped, ctx.reported)
+    return EXIT_PROBLEMS if (result.held_back and not pseudo) or skipped else 0
 
 
 @cli.command()
@@ -265,11 +289,8 @@ def _strict_build(
     for finding in found.errors:
         click.echo(f"error: {finding}", err=True)
     click.echo(gate.summary(found))
-    if not found.buildable:
-        click.echo("site not built: a catalog does not parse", err=True)
-        return EXIT_PROBLEMS
-    _build(ctx, docs, to, pseudo, out, everything)
-    return EXIT_PROBLEMS if found.errors else 0
+    built = _build(ctx, docs, to, pseudo, out, everything)
+    return EXIT_PROBLEMS if found.errors else built
 
 
 @cli.command()
@@ -294,6 +315,7 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
 
     config = ctx.config
     rows = project.status(config, _documents(config, posts), _locales(to))
+    unreadable = [r.unreadable for r in rows if r.unreadable is not None]
     if as_json:
         data = [
             {
@@ -303,26 +325,30 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
                 **(
                     {**asdict(r.stats), "percent_reviewed": r.stats.percent_reviewed}
                     if r.stats
+                    else {"unreadable": str(r.unreadable)}
+                    if r.unreadable
                     else {"missing": True}
                 ),
             }
             for r in rows
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+        sys.exit(_report_skipped(ctx, unreadable, ctx.reported))
     click.echo(
         f"{'post':<32} {'locale':<8} {'entries':>7} {'reviewed':>8} {'machine':>7} "
         f"{'empty':>5} {'words':>6} {'reviewed%':>9}"
     )
     for r in rows:
         if r.stats is None:
-            click.echo(f"{r.post:<32} {r.locale:<8} {'no catalog yet':>7}")
+            why = "does not parse (see below)" if r.unreadable else "no catalog yet"
+            click.echo(f"{r.post:<32} {r.locale:<8} {why:>7}")
             continue
         s = r.stats
         click.echo(
             f"{r.post:<32} {r.locale:<8} {s.entries:>7} {s.reviewed:>8} {s.machine:>7} "
             f"{s.untranslated:>5} {s.words:>6} {s.percent_reviewed:>8.1f}%"
         )
+    sys.exit(_report_skipped(ctx, unreadable, ctx.reported))
 
 
 @cli.command()
@@ -345,7 +371,8 @@ def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -
         click.echo(checks.format_text(findings), nl=False)
     errors = sum(1 for f in findings if f.severity == checks.ERROR)
     click.echo(f"{errors} errors, {len(findings) - errors} warnings", err=True)
-    sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) else 0)
+    skipped = _report_skipped(ctx, checks.unreadable(findings), ctx.reported)
+    sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) or skipped else 0)
 
 
 @cli.command()
@@ -364,6 +391,7 @@ def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
     for path, html in review.pages(config, docs, findings, only).items():
         write_atomic(path, html)
         click.echo(f"{project.relative(config, path)}")
+    sys.exit(_report_skipped(ctx, checks.unreadable(findings), ctx.reported))
 
 
 cli.add_command(models)

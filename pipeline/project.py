@@ -41,7 +41,10 @@ def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Docume
         if missing:
             raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
         paths = chosen
-    docs = [segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html)) for p in paths]
+    docs = [
+        segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html))
+        for p in paths
+    ]
     seen: dict[str, str] = {}
     for doc in docs:
         problem = slug_problem(doc.slug)
@@ -118,6 +121,7 @@ class TranslateResult:
     replaced_pseudo: int = 0  # pseudo previews emptied for a real engine to fill
     engines: dict[Pair, str] = field(default_factory=dict)  # pair → engine name
     warnings: list[str] = field(default_factory=list)
+    skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
 
     @property
     def used_pseudo(self) -> bool:
@@ -156,9 +160,30 @@ def choose_engines(
     return chosen, [warning]
 
 
+class Unreadable(Exception):
+    """A catalog that does not parse: reported, left as it is, and the run goes on without it."""
+
+    def __init__(self, error: PostlingoError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
+    """The catalog, None if there is none yet; Unreadable if it does not parse."""
     path = po_path(config, locale, slug)
-    return catalog.load(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return catalog.load(path)
+    except PostlingoError as exc:
+        raise Unreadable(_shown(config, exc)) from None
+
+
+def _shown(config: Config, error: PostlingoError) -> PostlingoError:
+    """The error with its path as users see it, for the end-of-run summary."""
+    if error.path is not None:
+        error.path = relative(config, Path(error.path))
+    return error
 
 
 def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
@@ -170,13 +195,25 @@ def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
 
 
 def _memory(
-    config: Config, locales_wanted: Iterable[str], loaded: dict[Path, polib.POFile]
+    config: Config,
+    locales_wanted: Iterable[str],
+    loaded: dict[Path, polib.POFile],
+    skipped: dict[Path, PostlingoError],
 ) -> dict[str, dict[str, tuple[str, str]]]:
-    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk."""
+    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk.
+
+    A catalog that does not parse lends nothing and joins `skipped`.
+    """
     found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for locale in sorted(set(locales_wanted)):
         for path in sorted((config.locales_path / locale).glob("*.po")):
-            po = loaded[path] if path in loaded else catalog.load(path)
+            if path in skipped:
+                continue
+            try:
+                po = loaded[path] if path in loaded else catalog.load(path)
+            except PostlingoError as exc:
+                skipped[path] = _shown(config, exc)
+                continue
             where = relative(config, path)
             for entry in po:
                 if entry.msgstr and not entry.fuzzy and not entry.obsolete:
@@ -188,10 +225,13 @@ Hits = dict[str, tuple[str, str]]  # msgid → (reviewed msgstr, the catalog it 
 
 
 def _memory_hits(
-    config: Config, merged: dict[tuple[str, str], polib.POFile], loaded: dict[Path, polib.POFile]
+    config: Config,
+    merged: dict[tuple[str, str], polib.POFile],
+    loaded: dict[Path, polib.POFile],
+    skipped: dict[Path, PostlingoError],
 ) -> dict[tuple[str, str], Hits]:
     """Reviewed translations of the same sentence in another post, per catalog to fill."""
-    memory = _memory(config, (locale for _, locale in merged), loaded)
+    memory = _memory(config, (locale for _, locale in merged), loaded, skipped)
     found = {}
     for (slug, locale), po in merged.items():
         own = relative(config, po_path(config, locale, slug))
@@ -267,7 +307,15 @@ def translate(
     pots = templates(config, docs)
     lang_of = {doc.slug: doc.lang for doc in docs}
     keys = [(doc.slug, loc) for doc in docs for loc in targets_for(doc, config, only)]
-    read = {key: _read_catalog(po_path(config, key[1], key[0])) for key in keys}
+    read: dict[tuple[str, str], tuple[bytes | None, polib.POFile | None]] = {}
+    skipped: dict[Path, PostlingoError] = {}
+    for key in keys:
+        path = po_path(config, key[1], key[0])
+        try:
+            read[key] = _read_catalog(path)
+        except PostlingoError as exc:  # never merged, never written: left as the reviewer saved it
+            skipped[path] = _shown(config, exc)
+    keys = [key for key in keys if key in read]
     loaded = {
         po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None
     }
@@ -281,7 +329,8 @@ def translate(
     for key, po in merged.items():
         if real[key]:
             result.replaced_pseudo += catalog.clear_pseudo(po)  # a real model arrived
-    hits = _memory_hits(config, merged, loaded)
+    hits = _memory_hits(config, merged, loaded, skipped)
+    result.skipped = [skipped[path] for path in sorted(skipped)]
     for key, po in merged.items():
         result.memory += catalog.fill_from_memory(po, hits[key])
     wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
@@ -326,8 +375,9 @@ def translate(
 class StatusRow:
     post: str
     locale: str
-    stats: catalog.Stats | None  # None: no catalog yet
+    stats: catalog.Stats | None  # None: no catalog yet, or it does not parse
     min_translated: int
+    unreadable: PostlingoError | None = None
 
 
 def status(config: Config, docs: Sequence[Document], only: Sequence[str] = ()) -> list[StatusRow]:
@@ -335,13 +385,15 @@ def status(config: Config, docs: Sequence[Document], only: Sequence[str] = ()) -
     rows = []
     for doc in docs:
         for locale in targets_for(doc, config, only):
-            po = _existing(config, locale, doc.slug)
+            threshold = config.for_locale(locale).min_translated
+            try:
+                po = _existing(config, locale, doc.slug)
+            except Unreadable as bad:
+                rows.append(StatusRow(doc.slug, locale, None, threshold, bad.error))
+                continue
             rows.append(
                 StatusRow(
-                    doc.slug,
-                    locale,
-                    catalog.stats(po) if po is not None else None,
-                    config.for_locale(locale).min_translated,
+                    doc.slug, locale, catalog.stats(po) if po is not None else None, threshold
                 )
             )
     return rows
@@ -357,6 +409,7 @@ class BuildResult:
     decisions: list[publish.Decision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # stale pages of an earlier build
+    skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
 
     @property
     def held_back(self) -> list[publish.Decision]:
@@ -383,14 +436,21 @@ def build(
     from pipeline.site import assets, render_site
 
     check_targets(config, only)
-    catalogs = {
-        (doc.slug, loc): _existing(config, loc, doc.slug)
-        for doc in docs
-        for loc in targets_for(doc, config, only)
-    }
+    catalogs: dict[tuple[str, str], polib.POFile | None] = {}
+    skipped: dict[tuple[str, str], PostlingoError] = {}
+    for doc in docs:
+        for loc in targets_for(doc, config, only):
+            try:
+                catalogs[(doc.slug, loc)] = _existing(config, loc, doc.slug)
+            except Unreadable as bad:
+                skipped[(doc.slug, loc)] = bad.error
     editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo)
+    decisions += [
+        publish.Decision(slug, loc, False, 0.0, "catalog does not parse (see below)")
+        for slug, loc in skipped
+    ]
     outputs: dict[str, str | bytes] = dict(render_site(editions, config))
-    result = BuildResult(decisions=decisions, pages=len(editions))
+    result = BuildResult(decisions=decisions, pages=len(editions), skipped=list(skipped.values()))
     for target, origin in assets(docs, config).items():
         source = config.resolve(origin)
         if target in outputs:

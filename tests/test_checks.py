@@ -483,7 +483,7 @@ def test_bad_input_gives_precise_findings_and_no_traceback(root):
     assert "Traceback" not in done.stderr
     assert done.returncode == 1
     out = done.stdout.splitlines()
-    assert f"locales/ja/{POST}.po:{at + 1}: [syntax] invalid PO file: syntax error" in out, out
+    assert f"locales/ja/{POST}.po:{at + 1}: [syntax] invalid PO file: syntax error: unexpected 'msgstr'" in out, out
     assert "locales/ko/gone-post.po:1: [orphan] no source post for this catalog" in out
     assert (
         f"locales/en/{POST}.po:1: [language] Language header says 'ko', but the catalog is in en/"

@@ -8,21 +8,22 @@ ours never fight over line wrapping.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
 from pipeline import files, po_format, po_read
+from pipeline import merge as merging
 from pipeline.document import Document, describe, has_words, plain_text, tag_problems
 from pipeline.engines import MachineTranslation
 from pipeline.engines.pseudo import is_pseudo
-from pipeline.merge import merge
 
 __all__ = [
     "TOOL_PREFIXES",
     "Stats",
+    "clear_machine",
     "clear_pseudo",
     "dump",
     "fill",
@@ -33,6 +34,7 @@ __all__ = [
     "parse",
     "percent_publishable",
     "publishable",
+    "reviewed_comment",
     "stats",
     "template",
     "tool_notes",
@@ -44,7 +46,8 @@ GENERATOR = "postlingo"
 MACHINE = "machine:"
 MEMORY = "memory:"
 MACHINE_NOTE = "machine-note:"
-TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE)
+REVIEWED = "reviewed; was:"
+TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE, REVIEWED)
 
 
 # --- template ------------------------------------------------------------------
@@ -129,16 +132,58 @@ def _fill_one(entry: polib.POEntry, msgstr: str, provenance: list[str]) -> bool:
     return True
 
 
-def clear_pseudo(po: polib.POFile) -> int:
-    """Empty unreviewed pseudo-localized entries, so a real engine can fill them."""
+def _clear(po: polib.POFile, unwanted: Callable[[polib.POEntry], bool]) -> int:
+    """Empty the unreviewed entries `unwanted` picks, so the engine fills them again."""
     cleared = 0
     for entry in po:
-        if not entry.obsolete and entry.fuzzy and is_pseudo(entry.msgstr):
+        if not entry.obsolete and entry.fuzzy and entry.msgstr and unwanted(entry):
             entry.msgstr = ""
             entry.flags.remove("fuzzy")
             _set_tool_comment(entry, [])
             cleared += 1
     return cleared
+
+
+def clear_pseudo(po: polib.POFile) -> int:
+    """Empty unreviewed pseudo-localized entries, so a real engine can fill them."""
+    return _clear(po, lambda entry: is_pseudo(entry.msgstr))
+
+
+def clear_machine(po: polib.POFile) -> int:
+    """Empty every unreviewed machine translation (`translate --refresh`); reviewed ones stay."""
+    return _clear(po, lambda entry: bool(tool_notes(entry, MACHINE)))
+
+
+def reviewed_comment(tcomment: str) -> str:
+    """The translator comment once a person has cleared the entry: provenance that stays true.
+
+    `# machine: X` becomes `# reviewed; was: X` (and `# memory: F` `# reviewed; was:
+    memory: F`); what the engine got wrong (`# machine-note:`) no longer applies.
+    The reviewer's own lines stay as they are.
+    """
+    lines = tcomment.split("\n") if tcomment else []
+    was = [line[len(REVIEWED) :].strip() for line in lines if line.startswith(REVIEWED)]
+    was += [line[len(MACHINE) :].strip() for line in lines if line.startswith(MACHINE)]
+    was += [line.strip() for line in lines if line.startswith(MEMORY)]
+    if not any(line.startswith((MACHINE, MEMORY, MACHINE_NOTE)) for line in lines):
+        return tcomment
+    entry = polib.POEntry(tcomment=tcomment)
+    _set_tool_comment(entry, [f"{REVIEWED} {origin}" for origin in was])
+    return entry.tcomment
+
+
+def merge(
+    template: polib.POFile,
+    existing: polib.POFile | None,
+    locale: str,
+    cutoff: float = merging.MIN_SIMILARITY,
+) -> polib.POFile:
+    """merge.merge, then provenance made true: a cleared entry says it was reviewed."""
+    po = merging.merge(template, existing, locale, cutoff)
+    for entry in po:
+        if "fuzzy" not in entry.flags and po_format.has_msgstr(entry) and entry.tcomment:
+            entry.tcomment = reviewed_comment(entry.tcomment)
+    return po
 
 
 def fill(po: polib.POFile, translations: Mapping[str, MachineTranslation]) -> int:
@@ -235,6 +280,7 @@ def percent_publishable(po: polib.POFile, *, machine: bool, pseudo: bool) -> flo
 
 
 # --- text ----------------------------------------------------------------------
+
 
 def parse(text: str, path: Path) -> polib.POFile:
     """Read PO text as strictly as msgfmt; an error names the file and the line."""

@@ -40,6 +40,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     "glossary": WARNING,
     "unchanged": WARNING,
     "empty": ERROR,  # whitespace-only translation
+    "newlines": ERROR,  # msgfmt --check refuses: begins/ends with "\n" unlike its msgid
     "whitespace": WARNING,
     "doubled-words": WARNING,
     "length": WARNING,
@@ -125,6 +126,26 @@ def line_of(entry: polib.POEntry, lines: dict[int, int]) -> int:
 
 
 # --- one entry ------------------------------------------------------------------
+
+
+def newline_problems(entry: polib.POEntry) -> list[str]:
+    """msgfmt --check-format: each form begins and ends with "\\n" exactly when the msgid does."""
+    if entry.msgid_plural:
+        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        if not forms or not forms[0]:
+            return []
+        named = [("msgid_plural", entry.msgid_plural)]
+        named += [(f"msgstr[{i}]", form) for i, form in enumerate(forms)]
+    elif entry.msgstr:
+        named = [("msgstr", entry.msgstr)]
+    else:
+        return []
+    found = []
+    for where, test in (("begin", str.startswith), ("end", str.endswith)):
+        for name, value in named:
+            if test(entry.msgid, "\n") != test(value, "\n"):
+                found.append(f"'msgid' and '{name}' entries do not both {where} with '\\n'")
+    return found
 
 
 def entry_problems(
@@ -253,6 +274,9 @@ def check_catalog(
         )
     source_lang = doc.lang if doc else po.metadata.get("X-Source-Language", "")
     for entry in live:
+        if not entry.fuzzy:
+            for message in newline_problems(entry):
+                add(line_of(entry, where), "newlines", message, entry.msgid)
         for check, message in entry_problems(entry, source_lang, item.locale, glossary):
             add(line_of(entry, where), check, message, entry.msgid)
     if doc is not None:

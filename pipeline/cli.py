@@ -178,15 +178,26 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
 
 
 def _translate(
-    ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None
+    ctx: Context,
+    posts: tuple[str, ...],
+    to: tuple[str, ...],
+    engine: str | None,
+    refresh: bool = False,
 ) -> tuple[list[Document], TranslateResult]:
     from pipeline import project
 
     config = ctx.config
     docs = _documents(config, posts)
     result = project.translate(
-        config, docs, only=_locales(to), engine=engine, progress=_progress("translating")
+        config,
+        docs,
+        only=_locales(to),
+        engine=engine,
+        refresh=refresh,
+        progress=_progress("translating"),
     )
+    if result.refreshed:
+        click.echo(f"{result.refreshed} unreviewed machine translations made again (--refresh)")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for (source, target), count in sorted(result.machine.items()):
@@ -204,14 +215,19 @@ def _translate(
 @cli.command()
 @to_option
 @click.option("--engine", type=click.Choice(ENGINES), default=None)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Translate every unreviewed machine entry again (reviewed ones are never touched).",
+)
 @posts_argument
 @pass_ctx
 def translate(
-    ctx: Context, to: tuple[str, ...], engine: str | None, posts: tuple[str, ...]
+    ctx: Context, to: tuple[str, ...], engine: str | None, refresh: bool, posts: tuple[str, ...]
 ) -> None:
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
-    _translate(ctx, posts, to, engine)
+    _translate(ctx, posts, to, engine, refresh)
     sys.exit(EXIT_PROBLEMS if ctx.reported else 0)
 
 

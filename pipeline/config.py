@@ -26,8 +26,8 @@ GETTEXT_WRAP_WIDTH = 79  # msgcat/msgmerge default: lines stay within 79 columns
 # The checks of `postlingo check` (pipeline/checks.py gives each its default severity).
 CHECK_NAMES = (
     "syntax", "language", "orphan", "stale", "translated", "pseudo", "machine-note", "outdated",
-    "tags", "numbers", "urls", "glossary", "unchanged", "empty", "whitespace", "doubled-words",
-    "length",
+    "tags", "numbers", "urls", "glossary", "unchanged", "empty", "newlines", "whitespace",
+    "doubled-words", "length",
 )  # fmt: skip
 
 
@@ -45,6 +45,14 @@ class MTConfig:
     device: str = ""  # cpu or cuda; empty: ARGOS_DEVICE_TYPE, else cpu
     compute_type: str = "int8"
     batch_tokens: int = 512  # token budget per CTranslate2 sub-batch
+
+
+@dataclass(frozen=True)
+class MergeConfig:
+    # How alike (difflib ratio of the plain text, 0-1) a changed sentence must be to its
+    # old version for the old reviewed translation to be offered as fuzzy; measured in
+    # tests/test_fuzzy_cutoff.py on real edits.
+    fuzzy_cutoff: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class Config:
     glossary: str = "glossary.csv"
     cache: str = ".postlingo/mt-cache.sqlite"
     mt: MTConfig = field(default_factory=MTConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
     locale: dict[str, LocaleConfig] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
 
@@ -172,6 +181,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
                     r._raise(key, f"ignore pattern {pattern!r} is not a regular expression: {exc}")
         elif key == "mt":
             values[key] = r.table(key, value, MTConfig)
+        elif key == "merge":
+            values[key] = r.table(key, value, MergeConfig)
         elif key == "locale":
             if not isinstance(value, dict):
                 r._raise(key, "locale must be a table of [locale.<code>] tables")
@@ -208,6 +219,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
                 r._raise(code if key == "locale" else key, f"unknown locale {code!r}")
     if config.mt.beam_size < 1:
         r._raise("beam_size", "mt.beam_size must be at least 1")
+    if not 0.0 < config.merge.fuzzy_cutoff <= 1.0:
+        r._raise("fuzzy_cutoff", "merge.fuzzy_cutoff must be above 0 and at most 1")
     return config
 
 

@@ -6,9 +6,11 @@ singular entry. A reviewer's typo must never reach a page silently, so this
 reader follows gettext 0.21 instead: the tokens of po-lex.c (with `\\` + newline
 as a line continuation, `#~` obsolete and `#|` previous markers), the grammar of
 po-gram.y, the duplicate check of read-catalog.c and the checks msgfmt --check
-makes afterwards (plural forms against the header, leading and trailing
-newlines). Errors come in the order msgfmt finds them, and the first one is
-raised. It builds polib objects with polib's public API only; po_format.py
+makes afterwards of the whole file (plural forms against the header). Errors
+come in the order msgfmt finds them, and the first one is raised. What msgfmt
+--check-format says of one entry (a translation that does not begin and end
+with "\\n" as its msgid does) is the `newlines` check of `postlingo check`, on
+the same line, so one slip does not make the whole catalog unreadable. It builds polib objects with polib's public API only; po_format.py
 writes them.
 
 Where postlingo is stricter than msgfmt, on purpose: the charset must be
@@ -507,30 +509,11 @@ def _check_plurals(messages: list[_Message], header: _Message | None) -> None:
             )
 
 
-def _check_newlines(m: _Message) -> None:
-    """msgfmt --check-format: a translation starts and ends with "\\n" as its msgid does."""
-    names = [("msgid_plural", m.msgid_plural)] if m.msgid_plural is not None else []
-    if m.msgid_plural is None:
-        names.append(("msgstr", m.msgstr[0]))
-    else:
-        names += [(f"msgstr[{i}]", form) for i, form in enumerate(m.msgstr)]
-    for where, test in (("begin", str.startswith), ("end", str.endswith)):
-        for name, value in names:
-            if test(m.msgid, "\n") != test(value, "\n"):
-                raise _Error(
-                    f"'msgid' and '{name}' entries do not both {where} with '\\n'",
-                    m.msgstr_line,
-                )
-
-
 def _check(messages: list[_Message]) -> _Message:
     header = _header(messages)
     if header is None:
         raise _Error('no header entry (msgid "" with Content-Type and Language)', None)
     _check_plurals(messages, header)
-    for m in messages:
-        if m is not header and not m.obsolete and not m.fuzzy and m.translated:
-            _check_newlines(m)
     return header
 
 

@@ -119,6 +119,7 @@ class TranslateResult:
     machine: dict[Pair, int] = field(default_factory=dict)  # entries filled by engine
     memory: int = 0  # entries filled from another post's reviewed translation
     replaced_pseudo: int = 0  # pseudo previews emptied for a real engine to fill
+    refreshed: int = 0  # unreviewed machine output emptied by --refresh, to translate again
     engines: dict[Pair, str] = field(default_factory=dict)  # pair → engine name
     warnings: list[str] = field(default_factory=list)
     skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
@@ -252,9 +253,13 @@ class _Fill:
     real_engine: bool  # pseudo previews are cleared for it to replace
     memory: Hits
     machine: dict[str, MachineTranslation]
+    cutoff: float
+    refresh: bool  # unreviewed machine output is translated again
 
     def merge(self, existing: polib.POFile | None) -> polib.POFile:
-        po = catalog.merge(self.pot, existing, self.locale)
+        po = catalog.merge(self.pot, existing, self.locale, self.cutoff)
+        if self.refresh:
+            catalog.clear_machine(po)
         if self.real_engine:
             catalog.clear_pseudo(po)
         catalog.fill_from_memory(po, self.memory)
@@ -294,6 +299,7 @@ def translate(
     *,
     only: Sequence[str] = (),
     engine: str | None = None,
+    refresh: bool = False,
     progress: Callable[[Iterable[Pair]], Iterable[Pair]] = lambda pairs: pairs,
 ) -> TranslateResult:
     """Extract, merge every catalog with its template, fill empty entries.
@@ -319,9 +325,13 @@ def translate(
     loaded = {
         po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None
     }
+    cutoff = config.merge.fuzzy_cutoff
     merged = {
-        (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc) for slug, loc in keys
+        (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc, cutoff)
+        for slug, loc in keys
     }
+    if refresh:
+        result.refreshed = sum(catalog.clear_machine(po) for po in merged.values())
     pairs = {(lang_of[slug], locale) for slug, locale in merged}
     engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
     result.engines = {pair: e.name for pair, e in engines.items()}
@@ -359,6 +369,8 @@ def translate(
             real[(slug, locale)],
             hits[(slug, locale)],
             translations.get(pair, {}),
+            cutoff,
+            refresh,
         )
         changed, warning = _write_merged(config, path, read[(slug, locale)][0], po, fill)
         if changed:

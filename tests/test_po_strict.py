@@ -4,7 +4,9 @@ Hypothesis mutates valid catalogs the way hands and tools break them (a line
 deleted or doubled, a quote dropped, a bad escape, a keyword changed, a
 `msgstr[1]` added, the charset changed, a `#~` or `#|` marker added...). For
 every file: if `msgfmt --check` reports a fatal error, postlingo rejects it on
-the same line; if msgfmt accepts it, postlingo reads it. Differences that are
+the same line (the reader, or for msgfmt's per-entry newline rule the `newlines`
+error of `postlingo check`); if msgfmt accepts it, postlingo reads it and
+`check` has no such error. Differences that are
 deliberate: postlingo refuses a charset other than UTF-8 and escapes whose bytes
 are not UTF-8 (counted apart), and names the line of a string cut by its end of
 line (msgfmt names the next one).
@@ -26,7 +28,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog, files
+from pipeline import catalog, checks, files
+from pipeline.config import Config
 from pipeline.engines import MachineTranslation
 from pipeline.errors import PostlingoError
 from tests.test_fuzz_catalog_config import PO_SEED
@@ -138,11 +141,23 @@ def msgfmt(data: bytes) -> tuple[bool, int | None, str]:
 
 
 def postlingo(data: bytes) -> PostlingoError | None:
+    """The reader's error; for a file it reads, the first `newlines` error `check` reports.
+
+    msgfmt --check-format refuses a translation that does not begin and end with
+    "\\n" as its msgid does; postlingo reads such a catalog (one slip should not
+    make the whole file unreadable) and its `check` fails on that line.
+    """
     path = Path("locales/ko/post.po")
+    text = files.decode(data, path)
     try:
-        catalog.parse(files.decode(data, path), path)
+        po = catalog.parse(text, path)
     except PostlingoError as exc:
         return exc
+    item = checks.CatalogFile(str(path), "ko", text, po, None)
+    found = [f for f in checks.check_catalog(item, Config()) if f.check == "newlines"]
+    if found:
+        first = min(found, key=lambda f: f.line or 0)
+        return PostlingoError(f"[newlines] {first.message}", path, first.line)
     return None
 
 
@@ -198,6 +213,12 @@ def test_postlingo_rejects_what_msgfmt_rejects_on_the_same_line(data: bytes):
         ('msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 8, "duplicate msgid"),
         ('msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', None, ""),
         ('#~ msgid "a"\nmsgstr "b"\n', 6, "inconsistent use of #~"),
+        (
+            'msgid "a"\nmsgstr "b\\n"\n',
+            6,
+            "[newlines] 'msgid' and 'msgstr' entries do not both end",
+        ),
+        ('#, fuzzy\nmsgid "a"\nmsgstr "b\\n"\n', None, ""),
     ],
 )
 def test_each_kind_of_error_names_its_line(body: str, line: int | None, words: str):
@@ -208,7 +229,8 @@ def test_each_kind_of_error_names_its_line(body: str, line: int | None, words: s
         assert error is None and msgfmt(data)[0]
         return
     assert error is not None and error.line == line and words in error.message
-    assert str(error).startswith(f"locales/ko/post.po:{line}: invalid PO file: ")
+    kind = "[newlines] " if words.startswith("[newlines]") else "invalid PO file: "
+    assert str(error).startswith(f"locales/ko/post.po:{line}: {kind}")
     assert msgfmt(data)[:2] == (False, line)
 
 

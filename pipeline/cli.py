@@ -305,8 +305,8 @@ def _strict_build(
     for finding in found.errors:
         click.echo(f"error: {finding}", err=True)
     click.echo(gate.summary(found))
-    built = _build(ctx, docs, to, pseudo, out, everything)
-    return EXIT_PROBLEMS if found.errors else built
+    _build(ctx, docs, to, pseudo, out, everything)  # held back is no failure here, skipped is
+    return EXIT_PROBLEMS if found.errors or ctx.reported else 0
 
 
 @cli.command()

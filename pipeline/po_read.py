@@ -137,7 +137,7 @@ class _Lexer:
     def _word(self, ch: str) -> _Token:
         chars = [ch]
         ch = self.getc()
-        while ch.isascii() and (ch.isalnum() or ch in "_$"):
+        while ch and ch.isascii() and (ch.isalnum() or ch in "_$"):
             chars.append(ch)
             ch = self.getc()
         self.ungetc(ch)

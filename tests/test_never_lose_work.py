@@ -49,7 +49,7 @@ REVIEWER_TEXT = st.text(
 
 # Ways a save goes wrong, each one msgfmt refuses too (tests/test_po_strict.py).
 BREAKS = {
-    "closing quote": lambda line: line.rstrip('"') if line.startswith("msgstr") else line,
+    "closing quote": lambda line: line[:-1] if line.startswith("msgstr") else line,
     "msgstr[1]": lambda line: line + '\nmsgstr[1] "둘"' if line.startswith("msgstr") else line,
     "keyword": lambda line: line.replace("msgstr", "msgstring", 1),
     "escape": lambda line: line.replace('msgstr "', 'msgstr "\\q', 1),

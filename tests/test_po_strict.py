@@ -219,6 +219,7 @@ def test_postlingo_rejects_what_msgfmt_rejects_on_the_same_line(data: bytes):
             "[newlines] 'msgid' and 'msgstr' entries do not both end",
         ),
         ('#, fuzzy\nmsgid "a"\nmsgstr "b\\n"\n', None, ""),
+        ('msgid "a"\nmsgstr "b"\n\nmsg', 8, 'keyword "msg" unknown'),  # cut at the end
     ],
 )
 def test_each_kind_of_error_names_its_line(body: str, line: int | None, words: str):

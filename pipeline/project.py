@@ -183,9 +183,17 @@ def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
     if not path.exists():
         return None
     try:
-        return catalog.load(path)
+        return _parse(path, files.read_bytes(path))
+    except Unreadable as bad:
+        raise Unreadable(_shown(config, bad.error)) from None
+
+
+def _parse(path: Path, raw: bytes) -> polib.POFile:
+    """Unreadable for text that is not a catalog; a file that cannot be read stays an error."""
+    try:
+        return catalog.parse(files.decode(raw, path), path)
     except PostlingoError as exc:
-        raise Unreadable(_shown(config, exc)) from None
+        raise Unreadable(exc) from None
 
 
 def _shown(config: Config, error: PostlingoError) -> PostlingoError:
@@ -200,7 +208,7 @@ def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
     raw = files.read_settled(path)
     if raw is None:
         return None, None
-    return raw, catalog.parse(files.decode(raw, path), path)
+    return raw, _parse(path, raw)
 
 
 def _memory(
@@ -219,9 +227,9 @@ def _memory(
             if path in skipped:
                 continue
             try:
-                po = loaded[path] if path in loaded else catalog.load(path)
-            except PostlingoError as exc:
-                skipped[path] = _shown(config, exc)
+                po = loaded[path] if path in loaded else _parse(path, files.read_bytes(path))
+            except Unreadable as bad:
+                skipped[path] = _shown(config, bad.error)
                 continue
             where = relative(config, path)
             for entry in po:
@@ -329,8 +337,8 @@ def translate(
         path = po_path(config, key[1], key[0])
         try:
             read[key] = _read_catalog(path)
-        except PostlingoError as exc:  # never merged, never written: left as the reviewer saved it
-            skipped[path] = _shown(config, exc)
+        except Unreadable as bad:  # never merged, never written: left as the reviewer saved it
+            skipped[path] = _shown(config, bad.error)
     keys = [key for key in keys if key in read]
     loaded = {
         po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None

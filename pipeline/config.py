@@ -54,6 +54,14 @@ class MTConfig:
     shard_tokens: int = 4096  # Ray: at most this many source tokens per shard
 
 
+SITE_FORMATS = ("html", "hugo", "jekyll", "markdown")  # pipeline/ssg.py writes the last three
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    format: str = "html"
+
+
 @dataclass(frozen=True)
 class MergeConfig:
     # How alike (difflib ratio of the plain text, 0-1) a changed sentence must be to its
@@ -84,6 +92,7 @@ class Config:
     merge: MergeConfig = field(default_factory=MergeConfig)
     locale: dict[str, LocaleConfig] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
+    site: SiteConfig = field(default_factory=SiteConfig)
 
     def for_locale(self, code: str) -> LocaleConfig:
         """The [locale.<code>] table, however the code is spelled (pt-BR, pt_BR)."""
@@ -192,6 +201,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
             values[key] = r.table(key, value, MTConfig)
         elif key == "merge":
             values[key] = r.table(key, value, MergeConfig)
+        elif key == "site":
+            values[key] = r.table(key, value, SiteConfig)
         elif key == "locale":
             if not isinstance(value, dict):
                 r._raise(key, "locale must be a table of [locale.<code>] tables")
@@ -217,6 +228,11 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
         r._raise(
             "raw_html",
             f"raw_html must be one of {', '.join(RAW_HTML_POLICIES)}, not {config.raw_html!r}",
+        )
+    if config.site.format not in SITE_FORMATS:
+        r._raise(
+            "format",
+            f"site.format must be one of {', '.join(SITE_FORMATS)}, not {config.site.format!r}",
         )
     if config.wrap_width < 0:
         r._raise("wrap_width", "wrap_width must not be negative")

@@ -20,7 +20,7 @@ from pipeline.document import Document
 from pipeline.engines import Engine, MachineTranslation
 from pipeline.engines.pseudo import PseudoEngine
 from pipeline.errors import PostlingoError
-from pipeline.site import slug_problem
+from pipeline.site import Edition, slug_problem
 
 Pair = tuple[str, str]
 
@@ -452,6 +452,16 @@ class BuildResult:
         return [d for d in self.decisions if not d.published]
 
 
+def _ssg_pages(config: Config, editions: Sequence[Edition], warnings: list[str]) -> dict[str, str]:
+    """Markdown files for a static-site generator (pipeline/ssg.py), from the posts' sources."""
+    from pipeline import ssg
+
+    sources = {e.doc.path: files.read_text(config.resolve(e.doc.path)) for e in editions}
+    pages, skipped = ssg.render(config.site.format, editions, sources, config.ignore, config.raw_html)
+    warnings.extend(skipped)
+    return pages
+
+
 SITE_MANIFEST = ".postlingo-files"  # what the last full build wrote, so stale pages go
 
 
@@ -485,9 +495,12 @@ def build(
         publish.Decision(slug, loc, False, 0.0, "catalog does not parse (see below)")
         for slug, loc in skipped
     ]
-    outputs: dict[str, str | bytes] = dict(render_site(editions, config))
     result = BuildResult(decisions=decisions, pages=len(editions), skipped=list(skipped.values()))
-    for target, origin in assets(docs, config).items():
+    html = config.site.format == "html"
+    outputs: dict[str, str | bytes] = dict(
+        render_site(editions, config) if html else _ssg_pages(config, editions, result.warnings)
+    )
+    for target, origin in assets(docs, config).items() if html else ():
         source = config.resolve(origin)
         if target in outputs:
             raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
@@ -495,7 +508,7 @@ def build(
             outputs[target] = files.read_bytes(source)
         else:
             result.warnings.append(f"{origin}: image not found; the page links to it anyway")
-    if not config.base_url:
+    if not config.base_url and html:
         result.warnings.append(
             "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
             "and search engines want them absolute"

@@ -8,22 +8,22 @@ ours never fight over line wrapping.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
-from pipeline import files, po_format
+from pipeline import files, po_format, po_read
+from pipeline import merge as merging
 from pipeline.document import Document, describe, has_words, plain_text, tag_problems
 from pipeline.engines import MachineTranslation
 from pipeline.engines.pseudo import is_pseudo
-from pipeline.errors import PostlingoError
-from pipeline.merge import merge
 
 __all__ = [
     "TOOL_PREFIXES",
     "Stats",
+    "clear_machine",
     "clear_pseudo",
     "dump",
     "fill",
@@ -35,6 +35,7 @@ __all__ = [
     "parse",
     "percent_publishable",
     "publishable",
+    "reviewed_comment",
     "stats",
     "template",
     "tool_notes",
@@ -46,8 +47,9 @@ GENERATOR = "postlingo"
 MACHINE = "machine:"
 MEMORY = "memory:"
 MACHINE_NOTE = "machine-note:"
+REVIEWED = "reviewed; was:"
 TM = "tm:"  # taken from a translation-memory (TMX) file: pipeline/tm.py
-TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE, TM)
+TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE, TM, REVIEWED)
 
 
 # --- template ------------------------------------------------------------------
@@ -132,16 +134,58 @@ def _fill_one(entry: polib.POEntry, msgstr: str, provenance: list[str]) -> bool:
     return True
 
 
-def clear_pseudo(po: polib.POFile) -> int:
-    """Empty unreviewed pseudo-localized entries, so a real engine can fill them."""
+def _clear(po: polib.POFile, unwanted: Callable[[polib.POEntry], bool]) -> int:
+    """Empty the unreviewed entries `unwanted` picks, so the engine fills them again."""
     cleared = 0
     for entry in po:
-        if not entry.obsolete and entry.fuzzy and is_pseudo(entry.msgstr):
+        if not entry.obsolete and entry.fuzzy and entry.msgstr and unwanted(entry):
             entry.msgstr = ""
             entry.flags.remove("fuzzy")
             _set_tool_comment(entry, [])
             cleared += 1
     return cleared
+
+
+def clear_pseudo(po: polib.POFile) -> int:
+    """Empty unreviewed pseudo-localized entries, so a real engine can fill them."""
+    return _clear(po, lambda entry: is_pseudo(entry.msgstr))
+
+
+def clear_machine(po: polib.POFile) -> int:
+    """Empty every unreviewed machine translation (`translate --refresh`); reviewed ones stay."""
+    return _clear(po, lambda entry: bool(tool_notes(entry, MACHINE)))
+
+
+def reviewed_comment(tcomment: str) -> str:
+    """The translator comment once a person has cleared the entry: provenance that stays true.
+
+    `# machine: X` becomes `# reviewed; was: X` (and `# memory: F` `# reviewed; was:
+    memory: F`); what the engine got wrong (`# machine-note:`) no longer applies.
+    The reviewer's own lines stay as they are.
+    """
+    lines = tcomment.split("\n") if tcomment else []
+    was = [line[len(REVIEWED) :].strip() for line in lines if line.startswith(REVIEWED)]
+    was += [line[len(MACHINE) :].strip() for line in lines if line.startswith(MACHINE)]
+    was += [line.strip() for line in lines if line.startswith(MEMORY)]
+    if not any(line.startswith((MACHINE, MEMORY, MACHINE_NOTE)) for line in lines):
+        return tcomment
+    entry = polib.POEntry(tcomment=tcomment)
+    _set_tool_comment(entry, [f"{REVIEWED} {origin}" for origin in was])
+    return entry.tcomment
+
+
+def merge(
+    template: polib.POFile,
+    existing: polib.POFile | None,
+    locale: str,
+    cutoff: float = merging.MIN_SIMILARITY,
+) -> polib.POFile:
+    """merge.merge, then provenance made true: a cleared entry says it was reviewed."""
+    po = merging.merge(template, existing, locale, cutoff)
+    for entry in po:
+        if "fuzzy" not in entry.flags and po_format.has_msgstr(entry) and entry.tcomment:
+            entry.tcomment = reviewed_comment(entry.tcomment)
+    return po
 
 
 def fill(po: polib.POFile, translations: Mapping[str, MachineTranslation]) -> int:
@@ -265,52 +309,10 @@ def percent_publishable(po: polib.POFile, *, machine: bool, pseudo: bool) -> flo
 
 # --- text ----------------------------------------------------------------------
 
-_POLIB_LINE = re.compile(r"\(line (\d+)\)(?::\s*(.*))?")
-
-
-_STRING_LINE = re.compile(
-    r'(?:#[~|] ?)?(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)[ \t]+)?(".*)'
-)
-_CLOSED_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-
-
-def _unterminated(text: str) -> int | None:
-    """The first line whose string has no closing quote: polib would cut its last character."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        found = _STRING_LINE.fullmatch(line.strip())
-        if found and not _CLOSED_STRING.match(found.group(1)):
-            return number
-    return None
-
 
 def parse(text: str, path: Path) -> polib.POFile:
-    """Read PO text; a syntax error names the file and the line."""
-    broken = _unterminated(text)
-    if broken is not None:
-        raise PostlingoError("invalid PO file: string without its closing quote", path, broken)
-    parser = polib._POFileParser("", encoding="utf-8", check_for_duplicates=False)
-    # polib would split on every Unicode line boundary (U+2028, \x1c, ...);
-    # gettext only ends lines at "\n".
-    parser.fhandle = text.split("\n")
-    try:
-        po = parser.parse()
-    except Exception as exc:  # polib raises bare IOError and friends on bad input
-        found = _POLIB_LINE.search(str(exc))
-        line = int(found.group(1)) if found else None
-        detail = found.group(2) if found and found.group(2) else "syntax error"
-        raise PostlingoError(f"invalid PO file: {detail}", path, line) from exc
-    # polib takes one `msgid ""` as the header and leaves any other as an entry.
-    seen: set[tuple[str | None, str]] = set()
-    for entry in po:
-        if entry.obsolete:
-            continue
-        key = (entry.msgctxt, entry.msgid)
-        if key == (None, ""):  # polib numbers the file's first entry 0: no line to give
-            raise PostlingoError('more than one header (msgid "")', path, entry.linenum or None)
-        if key in seen:
-            raise PostlingoError(f"duplicate msgid {entry.msgid!r}", path, entry.linenum)
-        seen.add(key)
-    return po
+    """Read PO text as strictly as msgfmt; an error names the file and the line."""
+    return po_read.parse(text, path)
 
 
 def load(path: Path) -> polib.POFile:

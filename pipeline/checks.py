@@ -40,6 +40,7 @@ DEFAULT_SEVERITY: dict[str, str] = {
     "glossary": WARNING,
     "unchanged": WARNING,
     "empty": ERROR,  # whitespace-only translation
+    "newlines": ERROR,  # msgfmt --check refuses: begins/ends with "\n" unlike its msgid
     "whitespace": WARNING,
     "doubled-words": WARNING,
     "length": WARNING,
@@ -67,6 +68,11 @@ class Finding:
 
 def severities(config: Config) -> dict[str, str]:
     return {**DEFAULT_SEVERITY, **config.checks}
+
+
+def unreadable(findings: Iterable[Finding]) -> list[PostlingoError]:
+    """The catalogs that do not parse, as the errors the end-of-run summary lists."""
+    return [PostlingoError(f.message, f.path, f.line) for f in findings if f.check == "syntax"]
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
@@ -120,6 +126,26 @@ def line_of(entry: polib.POEntry, lines: dict[int, int]) -> int:
 
 
 # --- one entry ------------------------------------------------------------------
+
+
+def newline_problems(entry: polib.POEntry) -> list[str]:
+    """msgfmt --check-format: each form begins and ends with "\\n" exactly when the msgid does."""
+    if entry.msgid_plural:
+        forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)]
+        if not forms or not forms[0]:
+            return []
+        named = [("msgid_plural", entry.msgid_plural)]
+        named += [(f"msgstr[{i}]", form) for i, form in enumerate(forms)]
+    elif entry.msgstr:
+        named = [("msgstr", entry.msgstr)]
+    else:
+        return []
+    found = []
+    for where, test in (("begin", str.startswith), ("end", str.endswith)):
+        for name, value in named:
+            if test(entry.msgid, "\n") != test(value, "\n"):
+                found.append(f"'msgid' and '{name}' entries do not both {where} with '\\n'")
+    return found
 
 
 def entry_problems(
@@ -248,6 +274,9 @@ def check_catalog(
         )
     source_lang = doc.lang if doc else po.metadata.get("X-Source-Language", "")
     for entry in live:
+        if not entry.fuzzy:
+            for message in newline_problems(entry):
+                add(line_of(entry, where), "newlines", message, entry.msgid)
         for check, message in entry_problems(entry, source_lang, item.locale, glossary):
             add(line_of(entry, where), check, message, entry.msgid)
     if doc is not None:
@@ -286,10 +315,12 @@ def apply_severities(findings: Iterable[Finding], config: Config) -> list[Findin
     """Give each finding its configured severity, drop the ones switched off, sort by place."""
     levels = severities(config)
     out = [
-        Finding(f.path, f.line, f.check, levels[f.check], f.message, f.msgid)
+        # a catalog that does not parse is always reported: everything else skips it
+        Finding(f.path, f.line, f.check, ERROR if f.check == "syntax" else levels[f.check],
+                f.message, f.msgid)
         for f in findings
-        if levels[f.check] != OFF
-    ]
+        if levels[f.check] != OFF or f.check == "syntax"
+    ]  # fmt: skip
     return sorted(out, key=lambda f: (f.path, f.line or 0, f.check, f.message))
 
 

@@ -11,7 +11,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -40,6 +40,7 @@ class Context:
         self.debug = False
         self._root: Path | None = None
         self._config: Config | None = None
+        self.reported: set[str] = set()  # unreadable catalogs already listed by this run
 
     @property
     def root(self) -> Path:
@@ -141,6 +142,26 @@ def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
     return start
 
 
+def _report_skipped(ctx: Context, skipped: Iterable[PostlingoError], done: set[str]) -> int:
+    """The end-of-run summary of catalogs left out because they do not parse: exit code 1.
+
+    `done` holds the ones a previous stage of this run already listed.
+    """
+    fresh = [e for e in skipped if str(e) not in done]
+    done.update(str(e) for e in fresh)
+    if fresh:
+        click.echo(
+            f"skipped {len(fresh)} catalog{'s' if len(fresh) > 1 else ''} that do not parse "
+            "(left as they are; fix them and run again):",
+            err=True,
+        )
+    for error in fresh:
+        if error.path is not None:
+            error.path = ctx.shown(Path(error.path))
+        click.echo(f"  {error}", err=True)
+    return EXIT_PROBLEMS if done else 0
+
+
 pass_ctx = click.make_pass_decorator(Context)
 
 
@@ -233,6 +254,7 @@ def _translate(
     to: tuple[str, ...],
     engine: str | None,
     cluster: str | None,
+    refresh: bool = False,
 ) -> tuple[list[Document], TranslateResult]:
     from pipeline import project
 
@@ -244,8 +266,11 @@ def _translate(
         only=_locales(to),
         engine=engine,
         cluster=cluster,
+        refresh=refresh,
         progress=_progress("translating"),
     )
+    if result.refreshed:
+        click.echo(f"{result.refreshed} unreviewed machine translations made again (--refresh)")
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for (source, target), count in sorted(result.machine.items()):
@@ -256,6 +281,7 @@ def _translate(
     if result.replaced_pseudo:
         click.echo(f"{result.replaced_pseudo} pseudo-localized previews replaced by the model")
     click.echo(f"{len(result.written)} catalog files changed")
+    _report_skipped(ctx, result.skipped, ctx.reported)
     return docs, result
 
 
@@ -263,6 +289,11 @@ def _translate(
 @to_option
 @engine_option
 @cluster_option
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Translate every unreviewed machine entry again (reviewed ones are never touched).",
+)
 @posts_argument
 @pass_ctx
 def translate(
@@ -270,11 +301,13 @@ def translate(
     to: tuple[str, ...],
     engine: str | None,
     cluster: str | None,
+    refresh: bool,
     posts: tuple[str, ...],
 ) -> None:
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
-    _translate(ctx, posts, to, engine, cluster)
+    _translate(ctx, posts, to, engine, cluster, refresh)
+    sys.exit(EXIT_PROBLEMS if ctx.reported else 0)
 
 
 PREVIEW_DIR = "_preview"  # under site_dir: pseudo previews, never mixed into the site
@@ -335,7 +368,9 @@ def _build(
         preview = ctx.config.site_path / PREVIEW_DIR / "index.html"
         if result.held_back and out is None and preview.is_file():
             click.echo(f"pseudo previews of every locale stay in {ctx.shown(preview)}")
-    return EXIT_PROBLEMS if result.held_back and not pseudo else 0, result.warnings
+    skipped = _report_skipped(ctx, result.skipped, ctx.reported)
+    code = EXIT_PROBLEMS if (result.held_back and not pseudo) or skipped else 0
+    return code, result.warnings
 
 
 @cli.command(epilog=_examples("build", "build --to ko,ja --strict", "build --pseudo"))
@@ -400,11 +435,8 @@ def _strict_build(
     for finding in found.errors:
         click.echo(f"error: {finding}", err=True)
     click.echo(gate.summary(found))
-    if not found.buildable:
-        click.echo("site not built: a catalog does not parse", err=True)
-        return EXIT_PROBLEMS
-    _build(ctx, docs, to, pseudo, out, everything, fmt=fmt)
-    return EXIT_PROBLEMS if found.errors else 0
+    _build(ctx, docs, to, pseudo, out, everything, fmt=fmt)  # held back is no failure here
+    return EXIT_PROBLEMS if found.errors or ctx.reported else 0
 
 
 @cli.command(epilog=_examples("run", "run --to ko --engine pseudo"))
@@ -423,7 +455,9 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | No
     code, warned = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
     if result.used_pseudo:
         _build(ctx, docs, to, True, None, said=frozenset(warned))
-        code = 0  # the previews are what this run could make: nothing to fix yet
+        # the previews are what this run could make: nothing to fix yet, unless a
+        # catalog had to be skipped
+        code = EXIT_PROBLEMS if ctx.reported else 0
     sys.exit(code)
 
 
@@ -527,6 +561,7 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
 
     config = ctx.config
     rows = project.status(config, _documents(config, posts), _locales(to))
+    unreadable = [r.unreadable for r in rows if r.unreadable is not None]
     if as_json:
         data = [
             {
@@ -536,26 +571,30 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
                 **(
                     {**asdict(r.stats), "percent_reviewed": r.stats.percent_reviewed}
                     if r.stats
+                    else {"unreadable": str(r.unreadable)}
+                    if r.unreadable
                     else {"missing": True}
                 ),
             }
             for r in rows
         ]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
+        sys.exit(_report_skipped(ctx, unreadable, ctx.reported))
     click.echo(
         f"{'post':<32} {'locale':<8} {'entries':>7} {'reviewed':>8} {'machine':>7} "
         f"{'empty':>5} {'words':>6} {'reviewed%':>9}"
     )
     for r in rows:
         if r.stats is None:
-            click.echo(f"{r.post:<32} {r.locale:<8} {'no catalog yet':>7}")
+            why = "does not parse (see below)" if r.unreadable else "no catalog yet"
+            click.echo(f"{r.post:<32} {r.locale:<8} {why:>7}")
             continue
         s = r.stats
         click.echo(
             f"{r.post:<32} {r.locale:<8} {s.entries:>7} {s.reviewed:>8} {s.machine:>7} "
             f"{s.untranslated:>5} {s.words:>6} {s.percent_reviewed:>8.1f}%"
         )
+    sys.exit(_report_skipped(ctx, unreadable, ctx.reported))
 
 
 @cli.command(epilog=_examples("check", "check --to ko --format json"))
@@ -583,7 +622,8 @@ def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -
         click.echo(checks.format_text(findings), nl=False)
     errors = sum(1 for f in findings if f.severity == checks.ERROR)
     click.echo(f"{errors} errors, {len(findings) - errors} warnings", err=True)
-    sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) else 0)
+    skipped = _report_skipped(ctx, checks.unreadable(findings), ctx.reported)
+    sys.exit(EXIT_PROBLEMS if checks.has_errors(findings) or skipped else 0)
 
 
 @cli.command(epilog=_examples("review", "review --to ja"))
@@ -620,6 +660,7 @@ def review(
     for path, html in review.pages(config, docs, findings, only).items():
         write_atomic(path, html)
         click.echo(f"{project.relative(config, path)}")
+    sys.exit(_report_skipped(ctx, checks.unreadable(findings), ctx.reported))
 
 
 cli.add_command(models)

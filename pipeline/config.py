@@ -29,8 +29,8 @@ GETTEXT_WRAP_WIDTH = 79  # msgcat/msgmerge default: lines stay within 79 columns
 # The checks of `postlingo check` (pipeline/checks.py gives each its default severity).
 CHECK_NAMES = (
     "syntax", "language", "orphan", "stale", "translated", "pseudo", "machine-note", "outdated",
-    "tags", "numbers", "urls", "glossary", "unchanged", "empty", "whitespace", "doubled-words",
-    "length",
+    "tags", "numbers", "urls", "glossary", "unchanged", "empty", "newlines", "whitespace",
+    "doubled-words", "length",
 )  # fmt: skip
 
 
@@ -67,6 +67,14 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class MergeConfig:
+    # How alike (difflib ratio of the plain text, 0-1) a changed sentence must be to its
+    # old version for the old reviewed translation to be offered as fuzzy; measured in
+    # tests/test_fuzzy_cutoff.py on real edits.
+    fuzzy_cutoff: float = 0.6
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
     path: Path | None = None  # where the config was read from
@@ -86,6 +94,7 @@ class Config:
     cache: str = ".postlingo/mt-cache.sqlite"
     mt: MTConfig = field(default_factory=MTConfig)
     site: SiteConfig = field(default_factory=SiteConfig)
+    merge: MergeConfig = field(default_factory=MergeConfig)
     locale: dict[str, LocaleConfig] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
 
@@ -221,6 +230,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
                     r._raise(key, f"ignore pattern {pattern!r} is not a regular expression: {exc}")
         elif key == "mt":
             values[key] = r.table(key, value, MTConfig)
+        elif key == "merge":
+            values[key] = r.table(key, value, MergeConfig)
         elif key == "site":
             values[key] = r.table(key, value, SiteConfig)
         elif key == "locale":
@@ -263,6 +274,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
     problem = _cluster_problem(config.mt)
     if problem:
         r._raise(problem[0], problem[1])
+    if not 0.0 < config.merge.fuzzy_cutoff <= 1.0:
+        r._raise("fuzzy_cutoff", "merge.fuzzy_cutoff must be above 0 and at most 1")
     return config
 
 

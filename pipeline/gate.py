@@ -17,8 +17,6 @@ from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.publish import Decision
 
-SYNTAX = "syntax"
-
 
 @dataclass(frozen=True)
 class Gate:
@@ -31,11 +29,6 @@ class Gate:
     @property
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity != ERROR]
-
-    @property
-    def buildable(self) -> bool:
-        """A catalog that does not parse cannot be built from at all."""
-        return not any(f.check == SYNTAX for f in self.errors)
 
 
 def inspect(

@@ -5,9 +5,11 @@ flags and comments byte for byte; a removed one becomes obsolete and comes
 back if the sentence returns; a changed one carries the old translation as
 fuzzy with `#| msgid`. Fuzzy matching is deliberately narrower than Babel's,
 which guesses wrong often enough that projects switch it off: only sentences
-that disappeared in this very update (or obsolete ones) are candidates, one
-in the same place is preferred, and each old translation is reused once.
-Unlike msgmerge, a reused entry also stays obsolete, so it returns reviewed.
+that disappeared in this very update (or obsolete ones) are candidates, only
+reviewed translations are lent (a machine translation of an old sentence is
+worth less than a fresh one), one in the same place is preferred, and each old
+translation is reused once. Unlike msgmerge, a reused entry also stays
+obsolete, so it returns reviewed.
 """
 
 from __future__ import annotations
@@ -19,9 +21,10 @@ from dataclasses import dataclass
 import polib
 
 from pipeline import locales, po_format
+from pipeline.config import MergeConfig
 from pipeline.document import plain_text
 
-MIN_SIMILARITY = 0.6
+MIN_SIMILARITY = MergeConfig.fuzzy_cutoff  # `[merge] fuzzy_cutoff` in the config
 
 # Header fields in the order written; fields not listed follow in their own order.
 HEADER_ORDER = (
@@ -40,13 +43,14 @@ HEADER_ORDER = (
     "X-Source-Language",
 )
 # Fields that describe the source and the file format: always the template's.
+# X-Generator, Last-Translator, Language-Team and PO-Revision-Date are the
+# reviewer's editor's: kept as it wrote them, so a round trip through Poedit is no diff.
 _TEMPLATE_FIELDS = (
     "Project-Id-Version",
     "POT-Creation-Date",
     "MIME-Version",
     "Content-Type",
     "Content-Transfer-Encoding",
-    "X-Generator",
     "X-Source-Language",
 )
 
@@ -76,7 +80,12 @@ def merged_header(
     fields["Language"] = locales.gettext_code(locale)
     fields["Plural-Forms"] = locales.plural_forms(locale)
     ordered = {name: fields.pop(name) for name in HEADER_ORDER if name in fields}
-    return ordered | fields
+    ordered |= fields
+    # A header an editor has laid out keeps its order; new fields go where gettext puts them.
+    kept = [name for name in existing if name in ordered]
+    if not kept:
+        return ordered
+    return {name: ordered[name] for name in kept} | ordered
 
 
 def _carry(new: polib.POEntry, old: polib.POEntry) -> None:
@@ -99,16 +108,26 @@ class _Candidate:
     text: str
 
 
-def _similarity(a: str, b: str) -> float:
+def similarity(a: str, b: str, cutoff: float = MIN_SIMILARITY) -> float:
+    """difflib's ratio, or 0.0 as soon as it is sure to be below `cutoff`."""
     if not a or not b:
         return 0.0
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.real_quick_ratio() < MIN_SIMILARITY or matcher.quick_ratio() < MIN_SIMILARITY:
+    if matcher.real_quick_ratio() < cutoff or matcher.quick_ratio() < cutoff:
         return 0.0
     return matcher.ratio()
 
 
-def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) -> polib.POFile:
+def _reviewed(entry: polib.POEntry) -> bool:
+    return "fuzzy" not in entry.flags and po_format.has_msgstr(entry)
+
+
+def merge(
+    template: polib.POFile,
+    existing: polib.POFile | None,
+    locale: str,
+    cutoff: float = MIN_SIMILARITY,
+) -> polib.POFile:
     """A new catalog for `locale`: entries in template order, obsolete ones at the end."""
     old = existing if existing is not None else polib.POFile()
     po = polib.POFile()
@@ -149,7 +168,7 @@ def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) ->
     for order, entry in enumerate(old):
         if not entry.obsolete and _key(entry) in wanted:
             anchor = _key(entry)
-        if id(entry) in used or not po_format.has_msgstr(entry):
+        if id(entry) in used or not _reviewed(entry):
             continue
         if entry.obsolete and _key(entry) in obsolete and obsolete[_key(entry)] is not entry:
             continue
@@ -160,8 +179,8 @@ def merge(template: polib.POFile, existing: polib.POFile | None, locale: str) ->
     for slot, (index, gap) in enumerate(unmatched):
         text = plain_text(new_entries[index].msgid)
         for c in candidates:
-            ratio = _similarity(text, c.text)
-            if ratio >= MIN_SIMILARITY:
+            ratio = similarity(text, c.text, cutoff)
+            if ratio >= cutoff:
                 same_place = c.gap == gap and not c.entry.obsolete
                 pairs.append((not same_place, -ratio, c.order, slot, c))
     pairs.sort(key=lambda p: p[:4])

@@ -120,8 +120,10 @@ class TranslateResult:
     machine: dict[Pair, int] = field(default_factory=dict)  # entries filled by engine
     memory: int = 0  # entries filled from another post's reviewed translation
     replaced_pseudo: int = 0  # pseudo previews emptied for a real engine to fill
+    refreshed: int = 0  # unreviewed machine output emptied by --refresh, to translate again
     engines: dict[Pair, str] = field(default_factory=dict)  # pair → engine name
     warnings: list[str] = field(default_factory=list)
+    skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
 
     @property
     def used_pseudo(self) -> bool:
@@ -168,9 +170,38 @@ def choose_engines(
     return chosen, [warning]
 
 
+class Unreadable(Exception):
+    """A catalog that does not parse: reported, left as it is, and the run goes on without it."""
+
+    def __init__(self, error: PostlingoError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
+    """The catalog, None if there is none yet; Unreadable if it does not parse."""
     path = po_path(config, locale, slug)
-    return catalog.load(path) if path.exists() else None
+    if not path.exists():
+        return None
+    try:
+        return _parse(path, files.read_bytes(path))
+    except Unreadable as bad:
+        raise Unreadable(_shown(config, bad.error)) from None
+
+
+def _parse(path: Path, raw: bytes) -> polib.POFile:
+    """Unreadable for text that is not a catalog; a file that cannot be read stays an error."""
+    try:
+        return catalog.parse(files.decode(raw, path), path)
+    except PostlingoError as exc:
+        raise Unreadable(exc) from None
+
+
+def _shown(config: Config, error: PostlingoError) -> PostlingoError:
+    """The error with its path as users see it, for the end-of-run summary."""
+    if error.path is not None:
+        error.path = relative(config, Path(error.path))
+    return error
 
 
 def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
@@ -178,17 +209,29 @@ def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
     raw = files.read_settled(path)
     if raw is None:
         return None, None
-    return raw, catalog.parse(files.decode(raw, path), path)
+    return raw, _parse(path, raw)
 
 
 def _memory(
-    config: Config, locales_wanted: Iterable[str], loaded: dict[Path, polib.POFile]
+    config: Config,
+    locales_wanted: Iterable[str],
+    loaded: dict[Path, polib.POFile],
+    skipped: dict[Path, PostlingoError],
 ) -> dict[str, dict[str, tuple[str, str]]]:
-    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk."""
+    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk.
+
+    A catalog that does not parse lends nothing and joins `skipped`.
+    """
     found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for locale in sorted(set(locales_wanted)):
         for path in sorted((config.locales_path / locale).glob("*.po")):
-            po = loaded[path] if path in loaded else catalog.load(path)
+            if path in skipped:
+                continue
+            try:
+                po = loaded[path] if path in loaded else _parse(path, files.read_bytes(path))
+            except Unreadable as bad:
+                skipped[path] = _shown(config, bad.error)
+                continue
             where = relative(config, path)
             for entry in po:
                 if entry.msgstr and not entry.fuzzy and not entry.obsolete:
@@ -200,10 +243,13 @@ Hits = dict[str, tuple[str, str]]  # msgid → (reviewed msgstr, the catalog it 
 
 
 def _memory_hits(
-    config: Config, merged: dict[tuple[str, str], polib.POFile], loaded: dict[Path, polib.POFile]
+    config: Config,
+    merged: dict[tuple[str, str], polib.POFile],
+    loaded: dict[Path, polib.POFile],
+    skipped: dict[Path, PostlingoError],
 ) -> dict[tuple[str, str], Hits]:
     """Reviewed translations of the same sentence in another post, per catalog to fill."""
-    memory = _memory(config, (locale for _, locale in merged), loaded)
+    memory = _memory(config, (locale for _, locale in merged), loaded, skipped)
     found = {}
     for (slug, locale), po in merged.items():
         own = relative(config, po_path(config, locale, slug))
@@ -224,9 +270,13 @@ class _Fill:
     real_engine: bool  # pseudo previews are cleared for it to replace
     memory: Hits
     machine: dict[str, MachineTranslation]
+    cutoff: float
+    refresh: bool  # unreviewed machine output is translated again
 
     def merge(self, existing: polib.POFile | None) -> polib.POFile:
-        po = catalog.merge(self.pot, existing, self.locale)
+        po = catalog.merge(self.pot, existing, self.locale, self.cutoff)
+        if self.refresh:
+            catalog.clear_machine(po)
         if self.real_engine:
             catalog.clear_pseudo(po)
         catalog.fill_from_memory(po, self.memory)
@@ -266,6 +316,7 @@ def translate(
     *,
     only: Sequence[str] = (),
     engine: str | None = None,
+    refresh: bool = False,
     cluster: str | None = None,
     progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> TranslateResult:
@@ -281,13 +332,25 @@ def translate(
     pots = templates(config, docs)
     lang_of = {doc.slug: doc.lang for doc in docs}
     keys = [(doc.slug, loc) for doc in docs for loc in targets_for(doc, config, only)]
-    read = {key: _read_catalog(po_path(config, key[1], key[0])) for key in keys}
+    read: dict[tuple[str, str], tuple[bytes | None, polib.POFile | None]] = {}
+    skipped: dict[Path, PostlingoError] = {}
+    for key in keys:
+        path = po_path(config, key[1], key[0])
+        try:
+            read[key] = _read_catalog(path)
+        except Unreadable as bad:  # never merged, never written: left as the reviewer saved it
+            skipped[path] = _shown(config, bad.error)
+    keys = [key for key in keys if key in read]
     loaded = {
         po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None
     }
+    cutoff = config.merge.fuzzy_cutoff
     merged = {
-        (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc) for slug, loc in keys
+        (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc, cutoff)
+        for slug, loc in keys
     }
+    if refresh:
+        result.refreshed = sum(catalog.clear_machine(po) for po in merged.values())
     pairs = {(lang_of[slug], locale) for slug, locale in merged}
     engines, result.warnings = choose_engines(config, engine or config.engine, pairs, cluster)
     result.engines = {pair: e.name for pair, e in engines.items()}
@@ -295,7 +358,8 @@ def translate(
     for key, po in merged.items():
         if real[key]:
             result.replaced_pseudo += catalog.clear_pseudo(po)  # a real model arrived
-    hits = _memory_hits(config, merged, loaded)
+    hits = _memory_hits(config, merged, loaded, skipped)
+    result.skipped = [skipped[path] for path in sorted(skipped)]
     for key, po in merged.items():
         result.memory += catalog.fill_from_memory(po, hits[key])
     wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
@@ -330,6 +394,8 @@ def translate(
             real[(slug, locale)],
             hits[(slug, locale)],
             translations.get(pair, {}),
+            cutoff,
+            refresh,
         )
         changed, warning = _write_merged(config, path, read[(slug, locale)][0], po, fill)
         if changed:
@@ -346,8 +412,9 @@ def translate(
 class StatusRow:
     post: str
     locale: str
-    stats: catalog.Stats | None  # None: no catalog yet
+    stats: catalog.Stats | None  # None: no catalog yet, or it does not parse
     min_translated: int
+    unreadable: PostlingoError | None = None
 
 
 def status(config: Config, docs: Sequence[Document], only: Sequence[str] = ()) -> list[StatusRow]:
@@ -355,13 +422,15 @@ def status(config: Config, docs: Sequence[Document], only: Sequence[str] = ()) -
     rows = []
     for doc in docs:
         for locale in targets_for(doc, config, only):
-            po = _existing(config, locale, doc.slug)
+            threshold = config.for_locale(locale).min_translated
+            try:
+                po = _existing(config, locale, doc.slug)
+            except Unreadable as bad:
+                rows.append(StatusRow(doc.slug, locale, None, threshold, bad.error))
+                continue
             rows.append(
                 StatusRow(
-                    doc.slug,
-                    locale,
-                    catalog.stats(po) if po is not None else None,
-                    config.for_locale(locale).min_translated,
+                    doc.slug, locale, catalog.stats(po) if po is not None else None, threshold
                 )
             )
     return rows
@@ -377,6 +446,7 @@ class BuildResult:
     decisions: list[publish.Decision] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # stale pages of an earlier build
+    skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
 
     @property
     def held_back(self) -> list[publish.Decision]:
@@ -470,15 +540,22 @@ def build(
     from pipeline.site import assets, render_site
 
     check_targets(config, only)
-    catalogs = {
-        (doc.slug, loc): _existing(config, loc, doc.slug)
-        for doc in docs
-        for loc in targets_for(doc, config, only)
-    }
+    catalogs: dict[tuple[str, str], polib.POFile | None] = {}
+    skipped: dict[tuple[str, str], PostlingoError] = {}
+    for doc in docs:
+        for loc in targets_for(doc, config, only):
+            try:
+                catalogs[(doc.slug, loc)] = _existing(config, loc, doc.slug)
+            except Unreadable as bad:
+                skipped[(doc.slug, loc)] = bad.error
     if preview:
         catalogs = _previewed(config, docs, catalogs)
     editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo or preview)
-    result = BuildResult(decisions=decisions, pages=len(editions))
+    decisions += [
+        publish.Decision(slug, loc, False, 0.0, "catalog does not parse (see below)")
+        for slug, loc in skipped
+    ]
+    result = BuildResult(decisions=decisions, pages=len(editions), skipped=list(skipped.values()))
     html = config.site.format == "html"
     outputs: dict[str, str | bytes] = dict(
         render_site(editions, config) if html else _ssg_pages(config, editions, result.warnings)

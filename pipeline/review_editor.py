@@ -158,6 +158,7 @@ def apply_edit(po: polib.POFile, edit: Edit, current_version: str, where: str) -
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
     entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    entry.tcomment = catalog.reviewed_comment(entry.tcomment or "")  # provenance stays true
     return entry
 
 

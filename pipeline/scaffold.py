@@ -40,6 +40,12 @@ ignore = ["Previous image", "Next image"]
 # beam_size = 4
 # batch_tokens = 512
 
+# When a sentence changes, its old reviewed translation is offered as fuzzy
+# (with the old sentence as #| msgid) if the two are at least this alike (0-1).
+# Machine output of a changed sentence is never reused: it is translated again.
+# [merge]
+# fuzzy_cutoff = 0.6
+
 # Per-locale publishing policy.
 # [locale.ko]
 # publish_machine_translation = false   # publish fuzzy machine output?

@@ -20,6 +20,7 @@ from pipeline.cli import cli
 from pipeline.config import CHECK_NAMES, Config, LocaleConfig
 from pipeline.config import load as load_config
 from pipeline.engines.pseudo import pseudolocalize
+from pipeline.errors import PostlingoError
 
 
 def problems(msgid: str, msgstr: str, *, src="en", dst="ko", fuzzy=False, **kw) -> set[str]:
@@ -228,11 +229,15 @@ def test_msgstr_lines_point_at_the_msgstr_of_each_entry(tmp_path: Path):
     assert [lines[e.linenum] for e in po if not e.obsolete] == [9, 12]
 
 
-def test_findings_in_a_catalog_without_a_header_point_at_each_msgstr():
-    text = 'msgid "Read <1>this</1>."\nmsgstr "읽기."\n\nmsgid "Bye 2."\nmsgstr "안녕."\n'
+def test_findings_point_at_each_msgstr():
+    # A catalog without a header is refused by msgfmt --check, and so by the reader.
+    header = 'msgid ""\nmsgstr "Language: ko\\n"\n\n'
+    text = header + 'msgid "Read <1>this</1>."\nmsgstr "읽기."\n\nmsgid "Bye 2."\nmsgstr "안녕."\n'
     item = checks.CatalogFile("a.po", "ko", text, catalog.parse(text, Path("a.po")), None)
     found = {(f.check, f.line) for f in checks.check_catalog(item, Config())}
-    assert {("tags", 2), ("numbers", 5)} <= found
+    assert {("tags", 5), ("numbers", 8)} <= found
+    with pytest.raises(PostlingoError, match="no header entry"):
+        catalog.parse(text[len(header) :], Path("a.po"))
 
 
 def test_repeated_numbers_in_the_source_do_not_excuse_a_doubled_word():
@@ -483,7 +488,10 @@ def test_bad_input_gives_precise_findings_and_no_traceback(root):
     assert "Traceback" not in done.stderr
     assert done.returncode == 1
     out = done.stdout.splitlines()
-    assert f"locales/ja/{POST}.po:{at + 1}: [syntax] invalid PO file: syntax error" in out, out
+    assert (
+        f"locales/ja/{POST}.po:{at + 1}: [syntax] invalid PO file: syntax error: unexpected 'msgstr'"
+        in out
+    ), out
     assert "locales/ko/gone-post.po:1: [orphan] no source post for this catalog" in out
     assert (
         f"locales/en/{POST}.po:1: [language] Language header says 'ko', but the catalog is in en/"

@@ -168,9 +168,17 @@ def test_the_config_seeds_are_read(seed):
     assert read_config(seed, name) is not None
 
 
-@pytest.mark.parametrize("cut", ['msgid "half a save', '#~ msgstr "gone', '"continued'])
+@pytest.mark.parametrize(
+    "cut",
+    ['msgstr "y"\n\nmsgid "half a save', '#~ msgstr "gone', '"continued'],
+    ids=["msgid", "obsolete msgstr", "continued"],
+)
 def test_a_string_without_its_closing_quote_is_an_error_not_a_shorter_string(cut):
-    """polib would read `msgid "half a save` as "half a sav", and accept the file."""
+    """polib would read `msgid "half a save` as "half a sav", and accept the file.
+
+    (After a `msgid "x"` with no msgstr, msgfmt would first report the missing msgstr:
+    so the first case completes that entry.)
+    """
     text = PO_SEED.decode() + f'\nmsgid "x"\n{cut}\n'
     with pytest.raises(PostlingoError) as info:
         catalog.parse(text, Path("p.po"))

@@ -113,14 +113,20 @@ def test_an_error_level_finding_exits_1_and_names_file_and_line(root: Path) -> N
     assert "checks failed: " in done.stdout
 
 
-def test_a_catalog_that_does_not_parse_stops_the_build_without_a_traceback(root: Path) -> None:
+def test_a_catalog_that_does_not_parse_is_skipped_and_the_rest_is_built(root: Path) -> None:
+    """Issue 9: one bad catalog no longer stops the batch; it is reported and left alone."""
+    review(root / "locales" / "ko" / "recovery.po", 1.0)
     po = root / "locales" / "ja" / "recovery.po"
     po.write_text(po.read_text(encoding="utf-8") + "\nthis is not PO\n", encoding="utf-8")
+    saved = po.read_bytes()
     done = postlingo(root, "build", "--strict")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert re.search(r"locales/ja/recovery\.po:\d+: \[syntax\]", done.stderr), done.stderr
-    assert not (root / "site").exists()
+    assert re.search(r"skipped 1 catalog .*\n  locales/ja/recovery\.po:\d+: ", done.stderr)
+    assert (root / "site" / "ko" / "recovery.html").is_file()
+    assert not (root / "site" / "ja" / "recovery.html").exists()
+    assert po.read_bytes() == saved
 
 
 def test_table_lists_each_pair_and_counts_them() -> None:

@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from pipeline import catalog, project, review_editor
 from pipeline import review as review_pages
 from pipeline.config import load as load_config
+from pipeline.errors import PostlingoError
 
 SUBJECTS = ["Patients", "Most people", "Our doctors", "Young clients", "Older patients"]
 VERBS = ["choose", "prefer", "recommend", "discuss", "compare"]
@@ -52,6 +54,13 @@ REVIEWER_TEXT = st.text(
 # The editor's saves sometimes invent a tag: the checks refuse those, writing nothing.
 EDITOR_TEXT = st.one_of(REVIEWER_TEXT, REVIEWER_TEXT.map(lambda text: text + " <2/>"))
 
+# Ways a save goes wrong, each one msgfmt refuses too (tests/test_po_strict.py).
+BREAKS = {
+    "closing quote": lambda line: line[:-1] if line.startswith("msgstr") else line,
+    "msgstr[1]": lambda line: line + '\nmsgstr[1] "둘"' if line.startswith("msgstr") else line,
+    "keyword": lambda line: line.replace("msgstr", "msgstring", 1),
+    "escape": lambda line: line.replace('msgstr "', 'msgstr "\\q', 1),
+}
 EDIT = st.one_of(
     st.tuples(st.just("change"), st.integers(0, 50), st.integers(0, 3), st.integers(0, 4)),
     st.tuples(st.just("insert"), st.integers(0, 50), PARTS),
@@ -60,6 +69,8 @@ EDIT = st.one_of(
     # a removed sentence comes back, as it was (slot -1) or with one word changed
     st.tuples(st.just("restore"), st.integers(0, 50), st.integers(-1, 3), st.integers(0, 4)),
     st.tuples(st.just("review"), st.integers(0, 50), REVIEWER_TEXT, st.sampled_from([79, 0, 60])),
+    # a reviewer's save the strict reader refuses; translate leaves it alone, then it is fixed
+    st.tuples(st.just("break"), st.integers(0, 50), st.sampled_from(sorted(BREAKS))),
     st.tuples(st.just("open-editor")),
     st.tuples(st.just("editor-save"), st.integers(0, 50), EDITOR_TEXT),
 )
@@ -93,10 +104,14 @@ class Project:
             f"---\ntitle: Clinic notes\nlang: en\n---\n\n{body}\n", encoding="utf-8"
         )
 
-    def translate(self) -> None:
+    def translate(self) -> list[str]:
+        """Runs translate; returns the catalogs it skipped (and then nothing was merged)."""
         config = load_config(self.root)
-        project.translate(config, project.load_documents(config), engine="pseudo")
-        self.pending = []
+        done = project.translate(config, project.load_documents(config), engine="pseudo")
+        skipped = [str(e.path) for e in done.skipped]
+        if not skipped:
+            self.pending = []
+        return skipped
 
     def catalog(self) -> polib.POFile:
         return catalog.load(self.po_path)
@@ -229,9 +244,11 @@ def check_translate(before: polib.POFile, after: polib.POFile, source: set[str],
     now_live, now_obsolete = live(after), obsolete(after)
     for msgid, entry in reviewed(before).items():
         if msgid in source:
-            # a reviewed translation whose msgid still exists is byte-identical
+            # a reviewed translation whose msgid still exists is byte-identical; its
+            # provenance comment says it was reviewed (issue 9), the reviewer's lines stay
             kept = now_live[msgid]
-            assert (kept.msgstr, kept.fuzzy, kept.tcomment) == (entry.msgstr, False, entry.tcomment)
+            provenance = catalog.reviewed_comment(entry.tcomment)
+            assert (kept.msgstr, kept.fuzzy, kept.tcomment) == (entry.msgstr, False, provenance)
             continue
         # a changed or removed sentence: the translation survives, as fuzzy or obsolete
         carried = [
@@ -260,12 +277,36 @@ def check_translate(before: polib.POFile, after: polib.POFile, source: set[str],
         assert kept, f"obsolete translation of {msgid!r} was dropped"
 
 
+def break_save(p: Project, index: int, how: str) -> None:
+    """A save the strict reader refuses: translate skips it, byte for byte; then it is fixed."""
+    saved = p.po_path.read_bytes()
+    lines = saved.decode("utf-8").split("\n")
+    msgstrs = [i for i, line in enumerate(lines) if line.startswith("msgstr") and i > 1]
+    if not msgstrs:
+        return
+    at = msgstrs[index % len(msgstrs)]
+    lines[at] = BREAKS[how](lines[at])
+    broken = "\n".join(lines).encode("utf-8")
+    if broken == saved:
+        return
+    p.po_path.write_bytes(broken)
+    with pytest.raises(PostlingoError):
+        catalog.load(p.po_path)
+    assert p.translate() == ["locales/ko/post.po"]
+    assert p.po_path.read_bytes() == broken  # never rewritten
+    p.po_path.write_bytes(saved)  # the reviewer fixes the typo
+
+
 def check_editor_save(
     p: Project, before: polib.POFile, raw: bytes, msgid: str, text: str, outcome: str, state: str
 ) -> None:
     """Saved exactly as typed, or refused (checks, conflict) with every byte as it was."""
     if outcome == "saved":
         check_review(before, p.catalog(), msgid, text)
+        was = live(before).get(msgid)  # the editor writes the provenance a reviewer earned
+        assert live(p.catalog())[msgid].tcomment == catalog.reviewed_comment(
+            was.tcomment if was else ""
+        )
         return
     assert p.po_path.read_bytes() == raw, f"a {outcome} save changed the file"
     if outcome == "conflict":
@@ -307,6 +348,12 @@ def test_reviewers_work_is_never_lost(initial, steps):
                 pending = list(p.pending)
                 p.translate()
                 check_translate(before, p.catalog(), p.source_msgids(), pending)
+            elif step[0] == "break":
+                break_save(p, step[1], step[2])
+                after = p.catalog()
+                assert [(e.msgid, e.msgstr, e.flags) for e in after] == [
+                    (e.msgid, e.msgstr, e.flags) for e in before
+                ]
             elif step[0] == "review":
                 msgid = review(p, step[1], step[2], step[3])
                 if msgid is not None:

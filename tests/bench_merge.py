@@ -148,7 +148,7 @@ def big_post(size: int, seed: int = 3) -> str:
         elif kind == 5:
             block = f"{_KO} {n}번째 문단입니다. " + " ".join(_sentence(rng) for _ in range(3))
         else:
-            words = " ".join(f"{_sentence(rng)} (step {n}.{k})" for k in range(5))
+            words = " ".join(f"{_sentence(rng)[:-1]} (step {n}.{k})." for k in range(5))
             block = f"{words} Read **the guide {n}** at [the clinic](https://example.com/{n})."
         parts.append(block + "\n")
         total += len(block.encode("utf-8")) + 2
@@ -209,12 +209,12 @@ def big_post_rows() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    rows = merge_rows() + big_post_rows()
-    wide = max(len(name) for name, _ in rows)
+    wide = 62
     print(f"{'pure stages (median of ' + str(ROUNDS) + ' rounds)':<{wide}}  result")
-    print("-" * (wide + 40))
-    for name, value in rows:
-        print(f"{name:<{wide}}  {value}")
+    print("-" * (wide + 60))
+    for rows in (merge_rows, big_post_rows):
+        for name, value in rows():
+            print(f"{name:<{wide}}  {value}", flush=True)
 
 
 if __name__ == "__main__":

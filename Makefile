@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract segment-eval clean
+.PHONY: install run test fuzz lint bench bench-extract bench-merge segment-eval clean
 
 install: $(STAMP)
 
@@ -34,10 +34,15 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench_extract
+	$(BIN)/python -m tests.bench_merge
 	$(BIN)/python -m tests.bench
 
 bench-extract: install
 	$(BIN)/python -m tests.bench_extract
+
+# Merge with 100/400/800 edited sentences, the PO writer, one 20 kB/2 MB/20 MB post
+bench-merge: install
+	$(BIN)/python -m tests.bench_merge
 
 # Precision and recall of sentence boundaries on tests/fixtures/segment/ (SHOW=1: each miss)
 segment-eval: install

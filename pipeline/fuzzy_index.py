@@ -113,11 +113,14 @@ def assign(
     for c, candidate in enumerate(candidates):
         if not candidate.obsolete:
             by_place[candidate.place].append(c)
+    place_index: dict[Hashable, Index] = {}  # a rewritten section: its own small index
     same_place: list[tuple[float, int, int]] = []
     for slot, sentence in enumerate(changed):
         group = by_place.get(sentence.place, [])
-        if len(group) > SHORTLIST:  # a rewritten section: its own small index
-            group = Index(candidates, group).shortlist(sentence.text, free)
+        if len(group) > SHORTLIST:
+            if sentence.place not in place_index:
+                place_index[sentence.place] = Index(candidates, group)
+            group = place_index[sentence.place].shortlist(sentence.text, free)
         for c in group:
             ratio = similarity(sentence.text, candidates[c].text, cutoff)
             if ratio >= cutoff:

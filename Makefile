@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract bench-ray bench-review segment-eval clean
+.PHONY: install run test fuzz lint bench bench-extract bench-merge bench-ray bench-review segment-eval clean
 
 install: $(STAMP)
 
@@ -34,10 +34,15 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench_extract
+	$(BIN)/python -m tests.bench_merge
 	$(BIN)/python -m tests.bench
 
 bench-extract: install
 	$(BIN)/python -m tests.bench_extract
+
+# Merge with 100/400/800 edited sentences, the PO writer, one 20 kB/2 MB/20 MB post
+bench-merge: install
+	$(BIN)/python -m tests.bench_merge
 
 # The local engine against a local Ray cluster (2 workers x 1 thread), 200 posts (BENCH_POSTS)
 bench-ray: install

@@ -33,6 +33,7 @@ __all__ = [
     "merge",
     "needs_machine",
     "parse",
+    "percent_of",
     "percent_publishable",
     "publishable",
     "reviewed_comment",
@@ -301,10 +302,15 @@ def publishable(po: polib.POFile, *, machine: bool, pseudo: bool) -> dict[str, s
 
 
 def percent_publishable(po: polib.POFile, *, machine: bool, pseudo: bool) -> float:
+    return percent_of(po, publishable(po, machine=machine, pseudo=pseudo))
+
+
+def percent_of(po: polib.POFile, shown: Mapping[str, str]) -> float:
+    """The share of live entries in `shown` (what publishable returned for this catalog)."""
     live = sum(1 for e in po if not e.obsolete)
     if live == 0:
         return 100.0
-    return round(100.0 * len(publishable(po, machine=machine, pseudo=pseudo)) / live, 1)
+    return round(100.0 * len(shown) / live, 1)
 
 
 # --- text ----------------------------------------------------------------------

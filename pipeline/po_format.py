@@ -9,9 +9,11 @@ pair-table line breaker it uses, for the scripts posts are written in.
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Collection, Iterable
+from functools import cache, lru_cache
 
 import polib
 
@@ -134,14 +136,24 @@ def _class(ch: str) -> str:
     return "AL"
 
 
-def break_opportunities(text: str) -> list[bool]:
-    """For each character: may a line break before it? (libunistring's algorithm)."""
-    result = [False] * len(text)
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
+_MANDATORY = ("BK", "LF", "CR")
+
+
+@lru_cache(maxsize=4)  # a wrapped string is measured twice: after its keyword, then alone
+def break_opportunities(text: str) -> tuple[int, ...]:
+    """Where a line may break: the indices of the characters it may break before.
+
+    libunistring's algorithm, but a run of ASCII letters after a letter is skipped
+    whole: no break can fall inside a word, and prose is mostly words.
+    """
+    result: list[int] = []
     last = "BK"  # class of the last non-space character
     seen_space = False
-    for i, ch in enumerate(text):
-        prop = _class(ch)
-        if prop in ("BK", "LF", "CR"):
+    i, end = 0, len(text)
+    while i < end:
+        prop = _class(text[i])
+        if prop in _MANDATORY:
             last, seen_space = "BK", False
         elif prop == "SP":
             seen_space = True
@@ -150,20 +162,28 @@ def break_opportunities(text: str) -> list[bool]:
         elif prop in ("CM", "ZWJ"):
             # A mark joins what precedes it, unless a line or a space is all that precedes.
             if last == "BK" or last == "ZW" or (seen_space and last not in ("OP", "OPW")):
-                result[i] = last != "BK"
+                if last != "BK":
+                    result.append(i)
                 last, seen_space = "AL", False
         else:
             if last == "ZW":
-                result[i] = True
+                result.append(i)
             elif last != "BK":
                 rule = _PAIRS[_INDEX[last]][_INDEX[prop]]
-                result[i] = rule == "D" or (rule == "I" and seen_space)
+                if rule == "D" or (rule == "I" and seen_space):
+                    result.append(i)
             last, seen_space = prop, False
-    return result
+        i += 1
+        if last == "AL" and not seen_space:  # letters after a letter (AL AL): never a break
+            run = _LETTERS_RE.match(text, i)
+            if run:
+                i = run.end()
+    return tuple(result)
 
 
+@cache
 def column_width(ch: str) -> int:
-    """Display columns, as uc_width counts them in a UTF-8 (non-CJK) locale."""
+    """Display columns, as uc_width counts them in a UTF-8 (non-CJK) locale; once per character."""
     cp = ord(ch)
     if cp < 0x20 or 0x7F <= cp < 0xA0:
         return 0
@@ -175,36 +195,59 @@ def column_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def width_breaks(text: str, width: int, start: int, forbid: Sequence[bool]) -> list[bool]:
-    """Where to break `text` so its lines fit `width` columns: greedy, like gnulib."""
-    possible = break_opportunities(text)
-    chosen = [False] * len(text)
+_MANDATORY_RE = re.compile("[\n\v\f\r\x85\u2028\u2029]")  # the characters of those classes
+_ZERO_WIDTH_ASCII_RE = re.compile("[\x00-\x1f\x7f]")
+
+
+@lru_cache(maxsize=4)
+def _column_offsets(text: str) -> tuple[int, ...] | None:
+    """offsets[i]: the columns text[:i] takes; None when that is just i (ASCII, no controls)."""
+    if text.isascii() and not _ZERO_WIDTH_ASCII_RE.search(text):
+        return None
+    return (0, *itertools.accumulate(map(column_width, text)))
+
+
+def width_breaks(text: str, width: int, start: int, forbidden: Collection[int]) -> list[int]:
+    """Where to break `text` so its lines fit `width` columns: greedy, like gnulib.
+
+    Returns the indices that start a new line, in order. A string that fits
+    needs no break search; otherwise only the places a line may break, or must,
+    are visited, with the columns between them from one table.
+    """
+    offsets = _column_offsets(text)
+    if start + (offsets[-1] if offsets else len(text)) <= width:
+        return []  # widths are >= 0: no piece can overflow
+    mandatory = {m.start() for m in _MANDATORY_RE.finditer(text)}
+    allowed = [i for i in break_opportunities(text) if i not in forbidden]
+    cuts: list[int] = []
     last_break: int | None = None
     column = start
     piece = 0
-    for i, ch in enumerate(text):
-        mandatory = _class(ch) in ("BK", "LF", "CR")
-        piece_ends = (possible[i] and not forbid[i]) or mandatory
-        if piece_ends and last_break is not None and column + piece > width:
-            chosen[last_break] = True
+    done = 0  # characters before this are counted in column + piece
+    for i in sorted(mandatory.union(allowed)):
+        piece += (offsets[i] - offsets[done]) if offsets else i - done
+        if last_break is not None and column + piece > width:
+            cuts.append(last_break)
             column = 0
-        if mandatory:  # U+2028 and friends: gettext measures what follows from column 0
-            last_break, column, piece = None, 0, 0
+        if i in mandatory:  # U+2028 and friends: gettext measures what follows from column 0
+            last_break, column, piece, done = None, 0, 0, i + 1
             continue
-        if possible[i] and not forbid[i]:
-            last_break = i
-            column += piece
-            piece = 0
-        piece += column_width(ch)
+        last_break = i
+        column += piece
+        piece = 0
+        done = i
+    piece += (offsets[-1] - offsets[done]) if offsets else len(text) - done
     if last_break is not None and column + piece > width:
-        chosen[last_break] = True
-    return chosen
+        cuts.append(last_break)
+    return cuts
 
 
 # --- strings -------------------------------------------------------------------
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v"}
 _ESCAPES |= {"\b": "\\b", "\f": "\\f"}  # exactly what polib reads back
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
 
 
 def _portions(value: str) -> list[str]:
@@ -216,35 +259,37 @@ def _portions(value: str) -> list[str]:
     return out
 
 
+def _escaped(portion: str) -> tuple[str, set[int]]:
+    """The portion as written between quotes, and where no line may start.
+
+    A line never starts inside an escape, nor at the backslash of a final `\\n`.
+    """
+    text = portion.translate(_ESCAPE_TABLE)
+    forbidden: set[int] = set()
+    if len(text) != len(portion):
+        for shift, m in enumerate(_ESCAPE_RE.finditer(portion)):
+            forbidden.add(m.start() + shift + 1)
+    if portion.endswith("\n"):
+        forbidden.add(len(text) - 2)
+    return text, forbidden
+
+
 def wrap_string(prefix: str, keyword: str, value: str, page_width: int) -> list[str]:
     """Lines for `keyword "value"` under `prefix` ("", "#~ ", "#| "), as msgcat writes them."""
     lines: list[str] = []
     first = True
     portions = _portions(value)
-    after_break = len(prefix) + 1
-    width = page_width - 1 - after_break
+    width = page_width - 2 - len(prefix)  # what is left after the prefix and the quotes
     for n, portion in enumerate(portions):
-        chars: list[str] = []
-        forbid: list[bool] = []
-        for ch in portion:
-            escaped = _ESCAPES.get(ch, ch)
-            chars.extend(escaped)
-            forbid.extend([False] + [True] * (len(escaped) - 1))
-        if portion.endswith("\n"):
-            forbid[-2] = True
-        text = "".join(chars)
-        while True:
-            start = len(prefix) + (len(keyword) + 1 if first else 0) + 1 - after_break
-            breaks = width_breaks(text, width, start, forbid)
-            more = n + 1 < len(portions)
-            if first and text and (more or start > width or any(breaks)):
-                lines.append(f'{prefix}{keyword} ""')
-                first = False
-                continue
-            break
+        text, forbidden = _escaped(portion)
+        start = len(keyword) + 1 if first else 0  # the keyword's columns, on its own line
+        cuts = width_breaks(text, width, start, forbidden)
+        if first and text and (n + 1 < len(portions) or start > width or cuts):
+            lines.append(f'{prefix}{keyword} ""')
+            first = False
+            cuts = width_breaks(text, width, 0, forbidden)
         head = f"{prefix}{keyword} " if first else prefix
         first = False
-        cuts = [i for i, b in enumerate(breaks) if b]
         pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
         lines.append(f'{head}"{pieces[0]}"')
         lines.extend(f'{prefix}"{piece}"' for piece in pieces[1:])
@@ -332,10 +377,11 @@ def header_lines(po: polib.POFile, page_width: int) -> list[str]:
 def render(po: polib.POFile, wrap_width: int) -> str:
     """The whole catalog: header, live entries in order, then obsolete ones with a msgstr."""
     page_width = wrap_width if wrap_width > 0 else NO_WRAP
-    blocks = [header_lines(po, page_width)]
-    blocks += [entry_lines(e, page_width) for e in po if not e.obsolete]
-    blocks += [entry_lines(e, page_width) for e in po if e.obsolete and has_msgstr(e)]
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
+    live = (e for e in po if not e.obsolete)
+    gone = (e for e in po if e.obsolete and has_msgstr(e))
+    # One entry's lines at a time: holding every line of a big catalog cost 10x its text.
+    entries = ("\n".join(entry_lines(e, page_width)) for e in itertools.chain(live, gone))
+    return "\n\n".join(itertools.chain(["\n".join(header_lines(po, page_width))], entries)) + "\n"
 
 
 def has_msgstr(entry: polib.POEntry) -> bool:

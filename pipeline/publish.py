@@ -38,7 +38,7 @@ def decide(
         return None, Decision(doc.slug, locale, False, 0.0, "no catalog yet: run translate")
     machine = policy.publish_machine_translation or pseudo
     translations = catalog.publishable(po, machine=machine, pseudo=pseudo)
-    percent = catalog.percent_publishable(po, machine=machine, pseudo=pseudo)
+    percent = catalog.percent_of(po, translations)
     if not translations:
         why = "nothing publishable: machine output awaits review"
         if not machine:

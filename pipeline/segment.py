@@ -15,6 +15,7 @@ quotations. Measured by `make segment-eval` on tests/fixtures/segment/.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -29,6 +30,7 @@ from pipeline.segment_marks import (
     marker_shaped,
     markers,
     soft_endings,
+    stripped_end,
     without_soft,
 )
 from pipeline.sources.language import is_hangul
@@ -58,6 +60,8 @@ _MARKUP_RE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # ('thinking, “Huh? Have I really gotten this old?” more often'); longer ones
 # are treated as running text so a mismatched mark can't swallow a paragraph.
 _QUOTE_LIMIT = 160
+# The rules read at most this far past a place (a word, openers, a citation).
+LOOKAHEAD = 300
 _PAIRS = {"“": "”", "「": "」", "『": "』", "«": "»", "(": ")", "[": "]"}
 
 Cut = tuple[int, int]  # (end of one sentence, start of the next)
@@ -73,11 +77,14 @@ def split(text: str, lang: str) -> list[str]:
     mixed in ("SMAS 층") and English quoting Korean both split correctly; lang
     is part of the contract for rules that may need it later.
     """
-    protected = _protected_spans(text)
+    firsts, lasts = _interiors(_protected_spans(text))
     cuts: list[Cut] = []
     start = 0
     for gap, decide in _places(text):
-        if (cuts and gap < cuts[-1][1]) or any(a < gap < b for a, b in protected):
+        if cuts and gap < cuts[-1][1]:
+            continue
+        inside = bisect.bisect_right(firsts, gap) - 1
+        if inside >= 0 and gap <= lasts[inside]:
             continue
         cut = decide(start)
         if cut is not None:
@@ -119,7 +126,7 @@ def _places(text: str) -> list[Place]:
             marker = dots.get(m.start("term"))
             places.append((m.start("space"), 0, partial(_after_mark, text, m, marker)))
     for marker in listed:
-        gap = len(text[: marker.start].rstrip())
+        gap = stripped_end(text, marker.start)
         if marker.opens and gap:
             places.append((gap, 1, partial(_before_marker, text, marker, (gap, marker.start))))
     for m in soft_endings(text):
@@ -131,6 +138,14 @@ def _places(text: str) -> list[Place]:
 
 def _always(cut: Cut, start: int) -> Cut:
     return cut
+
+
+def _rest(text: str, at: int) -> str:
+    """What follows offset `at`, as far as any rule looks.
+
+    Slicing the rest of a long paragraph at every place made it quadratic.
+    """
+    return text[at : at + LOOKAHEAD]
 
 
 # --- deciding one place ---------------------------------------------------------
@@ -148,14 +163,14 @@ def _period_then_ellipsis(text: str, m: re.Match[str]) -> bool:
     """ "compounds. . . . The": a period against the word, then an ellipsis opening the next."""
     term = m.group("term")
     attached = m.start() > 0 and not text[m.start() - 1].isspace()
-    rest = text[m.end() :]
-    return attached and term.startswith(". ") and term.count(".") >= 4 and rest[:1].isupper()
+    long_enough = term.startswith(". ") and term.count(".") >= 4
+    return attached and long_enough and _rest(text, m.end())[:1].isupper()
 
 
 def _ends_sentence(text: str, m: re.Match[str], start: int) -> bool:
     """Whether the punctuation matched by m, in the sentence begun at start, ends it."""
     term, close = m.group("term"), m.group("close")
-    rest = text[m.end() :]
+    rest = _rest(text, m.end())
     after = _OPENERS_RE.sub("", rest, count=1)
     if not after:
         return True
@@ -193,7 +208,10 @@ def _before_marker(text: str, marker: Marker, cut: Cut, start: int) -> Cut | Non
     """An inline list item starts a sentence if it reads like one ("2.) The second item")."""
     if marker.opens == "always":
         return cut
-    item = _OPENERS_RE.sub("", text[marker.end :].lstrip(), count=1)
+    first = marker.end
+    while first < len(text) and text[first].isspace():
+        first += 1
+    item = _OPENERS_RE.sub("", _rest(text, first), count=1)
     if not item or not item[0].isalpha():
         return None
     if not is_hangul(item[0]):
@@ -206,7 +224,7 @@ def _before_marker(text: str, marker: Marker, cut: Cut, start: int) -> Cut | Non
 def _after_soft(text: str, m: re.Match[str], start: int) -> Cut | None:
     """An emoji, emoticon, ㅎㅎ or "~" ends a sentence written like one ("좋았어요 ㅎㅎ")."""
     before = TAG_RE.sub("", text[start : m.start()]).split()
-    after = _OPENERS_RE.sub("", text[m.end() :], count=1)
+    after = _OPENERS_RE.sub("", _rest(text, m.end()), count=1)
     if not before or not after:
         return None
     word = before[-1]
@@ -220,7 +238,7 @@ def _after_soft(text: str, m: re.Match[str], start: int) -> Cut | None:
 def _at_line_end(text: str, m: re.Match[str], start: int) -> Cut | None:
     """A Korean line that ends in a finished sentence needs no period ("왔어요\n생각보다")."""
     before = TAG_RE.sub("", text[start : m.start()]).split()
-    after = text[m.end() :].split(maxsplit=1)
+    after = _rest(text, m.end()).split(maxsplit=1)
     ended = bool(before) and segment_ko.line_end_ends(before[-1], after[0])
     return (m.start(), m.end()) if ended else None
 
@@ -242,6 +260,25 @@ def _protected_spans(text: str) -> list[tuple[int, int]]:
                     del open_tags[i]
                     break
     return spans + [(a, b) for a, b in _quote_spans(text) if b - a <= _QUOTE_LIMIT]
+
+
+def _interiors(spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The offsets strictly inside some span, as sorted disjoint ranges (firsts, lasts).
+
+    A long paragraph has thousands of places and spans; a bisect per place
+    keeps it linear where testing every span was quadratic.
+    """
+    firsts: list[int] = []
+    lasts: list[int] = []
+    for a, b in sorted(spans):
+        if b - a < 2:
+            continue
+        if lasts and a + 1 <= lasts[-1] + 1:
+            lasts[-1] = max(lasts[-1], b - 1)
+        else:
+            firsts.append(a + 1)
+            lasts.append(b - 1)
+    return firsts, lasts
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:

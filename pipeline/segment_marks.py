@@ -53,6 +53,9 @@ class Marker:
     colon: bool  # its list began after a colon ("Steps: 1) a 2) b")
 
 
+_BEFORE = 100  # characters before a marker that the rules look at, at most
+
+
 def markers(text: str) -> list[Marker]:
     """The list markers of text: numbers and letters that run on, and bullets."""
     found: list[Marker] = []
@@ -63,7 +66,8 @@ def markers(text: str) -> list[Marker]:
         value = m.group("num") or m.group("letter")
         if value in _KO_LETTERS and not _HANGUL_ITEM_RE.match(text, m.end()):
             continue  # 가, 나, 다 number Korean items only
-        before = text[: m.start()].rstrip()
+        end = stripped_end(text, m.start())
+        before = text[max(0, end - _BEFORE) : end]  # as much as the rules read of it
         ended = before.rstrip(CLOSERS)  # "Really?” 1. …": a list may start after a quotation
         bulleted = bool(before) and before[-1] in _BULLETS
         if (value, m.group("mark")) == expected and not bulleted:
@@ -83,7 +87,7 @@ def markers(text: str) -> list[Marker]:
             )  # the bullet before it starts the sentence: "• 9. The first item"
         else:
             continue
-        if bool(before) and "\n" in text[len(before) : m.start()]:
+        if bool(before) and "\n" in text[end : m.start()]:
             opens = "always"
         expected = (_successor(value), m.group("mark"))
         dot = m.start("mark") if m.group("mark").startswith(".") else None
@@ -92,6 +96,16 @@ def markers(text: str) -> list[Marker]:
     for b in _BULLET_RE.finditer(text):
         found.append(Marker(b.start(), b.end(), None, True, "always", False))
     return sorted(found, key=lambda marker: marker.start)
+
+
+def stripped_end(text: str, end: int) -> int:
+    """Where text[:end].rstrip() would end, without copying text[:end].
+
+    Copying the text before every place made a long paragraph quadratic.
+    """
+    while end and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def marker_shaped(word: str) -> bool:

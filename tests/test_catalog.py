@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog, locales
+from pipeline import catalog, locales, publish
+from pipeline.config import load as load_config
 from pipeline.document import (
     HEADING,
     LIST_ITEM,
@@ -400,3 +401,41 @@ def test_percent_signs_pass_msgfmt_check(tmp_path: Path) -> None:
         (tmp_path / name).write_text(catalog.dump(obj, 79), encoding="utf-8")
         result = _run(MSGFMT, "--check", "-o", "/dev/null", str(tmp_path / name))
         assert result.returncode == 0, result.stderr
+
+
+# The writer skips the break search for a string that fits its line; whether it fits is
+# judged by display columns, so wide Korean text and zero-width marks are counted as msgcat does.
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext tools not installed")
+@pytest.mark.parametrize("width", [79, 40])
+def test_strings_at_the_edge_of_the_line_wrap_as_msgcat_does(tmp_path: Path, width: int) -> None:
+    msgids = []
+    for room in range(width - 12, width + 4):
+        msgids.append("a" * room)  # ASCII: one column each
+        msgids.append("가" * (room // 2) + "a" * (room % 2))  # wide: two columns each
+        msgids.append("é\u0301" * room)  # a combining mark: no column at all
+        msgids.append(" ".join(["word"] * (room // 5)))
+    path = tmp_path / "edge.pot"
+    text = catalog.dump(catalog_of(*msgids), width)
+    path.write_text(text, encoding="utf-8")
+    assert _run(MSGCAT, f"--width={width}", str(path)).stdout == text
+
+
+def test_a_catalog_is_judged_for_publishing_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "postlingo.toml").write_text('targets = ["ko"]\n', encoding="utf-8")
+    config = load_config(tmp_path)
+    po = catalog.merge(catalog_of("Reviewed.", "Machine.", "Empty.", "More.", "Last."), None, "ko")
+    review(po, "Reviewed.", "검토됨.")
+    catalog.fill(po, {"Machine.": MachineTranslation("기계.", "argos")})
+    passes = []
+    one_pass = catalog.publishable
+
+    def counted(po: polib.POFile, *, machine: bool, pseudo: bool) -> dict[str, str]:
+        passes.append(machine)
+        return one_pass(po, machine=machine, pseudo=pseudo)
+
+    monkeypatch.setattr(catalog, "publishable", counted)
+    _, decision = publish.decide(doc(), "ko", po, config, pseudo=False)
+    assert len(passes) == 1
+    assert decision.percent == 20.0  # the reviewed one; machine output is not published

@@ -189,7 +189,8 @@ def test_help_does_not_load_the_translation_stack():
     probe = (
         "import sys; from pipeline.cli import cli; from click.testing import CliRunner;"
         "CliRunner().invoke(cli, ['--help']);"
-        "print(sorted(m for m in ('ctranslate2', 'argostranslate.translate', 'polib', 'jinja2') if m in sys.modules))"
+        "heavy = ('ctranslate2', 'argostranslate.translate', 'polib', 'jinja2', 'langdetect');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO)
     assert out.stdout.strip() == "[]", out.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 from pipeline import segment, sources
 from pipeline.config import MergeConfig
 from pipeline.document import plain_text
-from pipeline.merge import similarity
+from pipeline.fuzzy_index import similarity
 
 REPO = Path(__file__).resolve().parent.parent
 EDITS = REPO / "tests" / "fixtures" / "merge" / "edits.tsv"

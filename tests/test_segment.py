@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import segment
 from pipeline.document import (
     HEADING,
     PARAGRAPH,
@@ -433,3 +435,25 @@ def test_segment_document_uses_the_document_language() -> None:
         "어떻게 할까요?",
     ]
     assert [u.text for u in result.units()] == [u.text for u in doc.units()]
+
+
+@given(
+    spans=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)).map(sorted), max_size=12),
+    gap=st.integers(-1, 62),
+)
+def test_inside_a_protected_span_as_a_scan_of_every_span_says(spans, gap):
+    firsts, lasts = segment._interiors([(a, b) for a, b in spans])
+    found = bisect.bisect_right(firsts, gap) - 1
+    assert (found >= 0 and gap <= lasts[found]) == any(a < gap < b for a, b in spans)
+
+
+def test_a_long_paragraph_splits_as_its_sentences_do_alone():
+    sentences = [
+        "The clinic opens at 9 a.m. on weekdays.",
+        "Bring your <1>ID card</1> and a list (of your medicines).",
+        "미니거상은 회복이 빠릅니다.",
+        "“Is it normal?” she asked.",
+        "Steps: 1) cleanse 2) tone.",
+    ]
+    paragraph = " ".join(sentences * 400)
+    assert segment.split(paragraph, "en") == sentences * 400

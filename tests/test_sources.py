@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -520,6 +522,26 @@ def test_languages_are_detected(tmp_path: Path) -> None:
     assert detect("SMAS layer를 당기는 HIFU, Ulthera, Thermage 시술을 비교해 드립니다") == "ko"
     assert detect("Book now.") == "en"  # too short to judge: not Polish
     assert detect(EN) == detect(EN) == "en"
+
+
+def test_langdetect_is_loaded_only_when_neither_lang_nor_hangul_settles_it(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "a-declared.md").write_text(f"---\nlang: en\n---\n{EN}\n", encoding="utf-8")
+    (source / "a-korean.md").write_text(KO, encoding="utf-8")
+    (source / "a-short.md").write_text("Book now.", encoding="utf-8")
+    (source / "b-english.md").write_text(EN, encoding="utf-8")
+    probe = (
+        "import sys; from pathlib import Path; from pipeline import sources;"
+        "root = Path(sys.argv[1]); posts = sorted((root / 'source').glob('*.md'));"
+        "langs = [(sources.read(p, root).lang, 'langdetect' in sys.modules) for p in posts];"
+        "print(langs)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    loaded = [("en", False), ("ko", False), ("en", False), ("en", True)]
+    assert out.stdout.strip() == str(loaded), out.stderr
 
 
 def test_a_french_post_is_rejected_by_name(tmp_path: Path) -> None:

@@ -79,12 +79,18 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def drop_ignored(source: str, ignore: Sequence[str]) -> tuple[str, list[int]]:
-    """The source without lines matching an ignore pattern whole, and each kept line's number."""
+def drop_ignored(source: str, ignore: Sequence[str]) -> tuple[str, list[int] | None]:
+    """The source without lines matching an ignore pattern whole, and each kept line's number.
+
+    With no patterns the source is returned as it is (None: every line kept),
+    rather than split into lines and joined again: two more copies of a big post.
+    """
     try:
         patterns = [re.compile(p) for p in ignore]
     except re.error as exc:
         raise PostlingoError(f"ignore pattern {exc.pattern!r} is not a valid regex: {exc}") from exc
+    if not patterns:
+        return source, None
     kept: list[str] = []
     origin: list[int] = []
     for number, line in enumerate(source.split("\n"), start=1):
@@ -108,8 +114,11 @@ def read(
     except PostlingoError as exc:
         raise PostlingoError(exc.message, where, exc.line) from exc
     kept, origin = drop_ignored(source, ignore)
+    last_line = source.count("\n") + 1
 
     def original(line: int) -> int:
+        if origin is None:
+            return min(max(line, 1), last_line)
         return origin[min(max(line, 1), len(origin)) - 1] if origin else 1
 
     try:

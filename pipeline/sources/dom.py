@@ -12,6 +12,7 @@ first, without recursion.
 
 from __future__ import annotations
 
+import gc
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -45,6 +46,7 @@ from pipeline.sources import site_tags
 from pipeline.sources.inline import InlineRun, element_names, plain_unit
 
 MAX_DEPTH = 200
+COLLECT_ABOVE = 256 * 1024  # characters of HTML; below this the garbage is small
 
 BLOCK_ELEMENTS = element_names(
     "address article aside blockquote caption center colgroup dd details dialog dir div dl dt "
@@ -96,12 +98,19 @@ def parse_tree(text: str, fragment: bool = False) -> tuple[ET.Element, dict[ET.E
         wrapper.text = root.text
         wrapper.extend(list(root))
         root = wrapper
-    check_depth(root, builder.lines)
+    lines = builder.lines
+    check_depth(root, lines)
     for element in root.iter():
         # Foreign content (svg, math) comes back as "{namespace}name".
         if isinstance(element.tag, str) and element.tag.startswith("{"):
             element.tag = element.tag.rpartition("}")[2]
-    return root, builder.lines
+    if len(text) > COLLECT_ABOVE:
+        # html5lib's parser, tokenizer and node wrappers refer to each other, so
+        # they outlive the parse until a garbage collection, holding the input and
+        # its tokens: 5-8x a big post, on top of the tree being walked.
+        del parser, builder
+        gc.collect()
+    return root, lines
 
 
 def check_depth(root: ET.Element, lines: dict[ET.Element, int]) -> None:

@@ -7,6 +7,8 @@ brand names, so a plain count of Hangul letters decides first.
 
 from __future__ import annotations
 
+import re
+
 from pipeline import locales
 from pipeline.errors import PostlingoError
 
@@ -28,11 +30,16 @@ def is_hangul(char: str) -> bool:
     )
 
 
+# is_hangul's letters (U+3130 and U+318F are unassigned, so not letters)
+_HANGUL_LETTERS_RE = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]")
+
+
 def hangul_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
+    """Counted without a list of the letters: one str object per Hangul letter is ~80 bytes."""
+    letters = sum(map(str.isalpha, text))
     if not letters:
         return 0.0
-    return sum(1 for c in letters if is_hangul(c)) / len(letters)
+    return (len(text) - len(_HANGUL_LETTERS_RE.sub("", text))) / letters
 
 
 def detect(text: str) -> str:
@@ -45,7 +52,7 @@ def detect(text: str) -> str:
     share = hangul_share(text)
     if share > HANGUL_SHARE:
         return "ko"
-    if sum(1 for c in text if c.isalpha()) < SHORT_TEXT:
+    if sum(map(str.isalpha, text)) < SHORT_TEXT:
         return "ko" if share else "en"
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException

@@ -117,6 +117,7 @@ def parse(text: str, raw_html: str = "sanitize") -> Draft:
     matter = read_front_matter(front)
     rendered, table = render_with_lines(body, raw_html)
     root, lines = dom.parse_tree(rendered, fragment=True)
+    del rendered, body  # a big post's HTML and text: not needed while the tree is walked
 
     def line_of(rendered_line: int) -> int:
         return table[min(max(rendered_line, 1), len(table)) - 1] + offset

@@ -84,7 +84,7 @@ def startup_cost() -> float:
     code = (
         "import os, time; os.environ.setdefault('RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER', '0');"
         "t = time.perf_counter(); import ray;"
-        "ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False);"
+        "ray.init(address='local', num_cpus=2, include_dashboard=False, log_to_driver=False);"
         "A = ray.remote(type('A', (), {'f': lambda self: 1}));"
         "a = A.remote(); ray.get(a.f.remote()); print(time.perf_counter() - t); ray.shutdown()"
     )

@@ -48,6 +48,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One local Ray instance for the module: 2 CPUs, loopback only, no dashboard."""
     cache = tmp_path_factory.mktemp("worker-cache")
     ray.init(
+        address="local",  # our own, even when another cluster runs on the machine
         num_cpus=2,
         include_dashboard=False,
         log_to_driver=False,

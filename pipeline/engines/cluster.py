@@ -158,7 +158,8 @@ class RayRunner:
                 "[mt] cluster = \"ray\" needs Ray: pip install 'postlingo[ray]'"
             ) from exc
         if not ray.is_initialized():
-            address = self.config.mt.address or None
+            # "local": a new cluster for this run, even when another is running on the machine
+            address = self.config.mt.address or "local"
             options: dict[str, Any] = {
                 "include_dashboard": False,
                 "log_to_driver": False,
@@ -168,7 +169,7 @@ class RayRunner:
             try:
                 ray.init(address=address, **options)
             except (ConnectionError, RuntimeError, ValueError) as exc:
-                where = address or "a local cluster"
+                where = "a local cluster" if address == "local" else address
                 raise PostlingoError(f"cannot start Ray ({where}): {_one_line(exc)}") from exc
             self._started_ray = True
         return ray

@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract bench-merge bench-ray bench-review segment-eval clean
+.PHONY: install run test fuzz lint bench bench-extract bench-pipeline bench-merge bench-ray bench-review segment-eval clean
 
 install: $(STAMP)
 
@@ -34,6 +34,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench_extract
+	$(BIN)/python -m tests.bench_pipeline
 	$(BIN)/python -m tests.bench_merge
 	$(BIN)/python -m tests.bench
 
@@ -43,6 +44,10 @@ bench-extract: install
 # Merge with 100/400/800 edited sentences, the PO writer, one 20 kB/2 MB/20 MB post
 bench-merge: install
 	$(BIN)/python -m tests.bench_merge
+
+# Posts per second for extract, translate (pseudo) and build at 10, 100 and 500 posts; no-op runs
+bench-pipeline: install
+	$(BIN)/python -m tests.bench_pipeline
 
 # The local engine against a local Ray cluster (2 workers x 1 thread), 200 posts (BENCH_POSTS)
 bench-ray: install

@@ -546,7 +546,8 @@ def _serve_build(ctx: Context) -> tuple[int, list[tuple[str, str]], list[str]]:
     with project_lock(ctx.root, functools.partial(click.echo, err=True)):
         docs = _documents(config)
         missing = project.missing_models(config, docs)
-        result = project.build(replace(config, site_dir=SERVE_DIR), docs, preview=bool(missing))
+        served = replace(config, site_dir=SERVE_DIR, site=replace(config.site, format="html"))
+        result = project.build(served, docs, preview=bool(missing))
     return len(result.written) + len(result.removed), missing, result.warnings
 
 

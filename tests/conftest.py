@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# No test reads or writes the Argos packages of the machine it runs on (a copy model
+# left in ~/.local/share/argos-translate would turn every later `make run` into "argos").
+os.environ["ARGOS_PACKAGES_DIR"] = tempfile.mkdtemp(prefix="postlingo-test-argos-")
 
 # --- Argos packages (issue 3): tiny copy-model packages, built once per session ---
 

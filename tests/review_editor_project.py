@@ -16,6 +16,7 @@ import polib
 
 from pipeline import catalog, project
 from pipeline.config import load as load_config
+from tests.ctrl_c import like_a_terminal
 
 FIXTURE = Path(__file__).parent / "fixtures" / "checks"
 SLUG = "thread-lifting"
@@ -79,6 +80,7 @@ def editor_server(project: Path) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=like_a_terminal,
     )
     try:
         assert proc.stdout is not None

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.serve import RELOAD_SCRIPT, inject
+from tests.ctrl_c import like_a_terminal
 from tests.test_publish_html import CHROMIUM_ARGS, chromium_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str], str, l
         stderr=subprocess.STDOUT,
         text=True,
         env={**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "no-models")},
+        preexec_fn=like_a_terminal,
     )
     seen: list[str] = []
     try:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ import html5lib
 import polib
 import pytest
 
-from tests.test_publish_html import CHROMIUM_ARGS, chromium_path
+from tests.test_publish_html import chromium
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -114,6 +113,7 @@ VECTOR_COUNT = (
 )  # fmt: skip
 SCRIPT_URL = re.compile(r"(javascript|vbscript|data:text/html)", re.I)
 # Numbers a page may legitimately show as text are not hits: only a recorded call is.
+PLAYWRIGHT_VIEWPORT = {"width": 1280, "height": 720}  # Playwright's own default
 RECORDER = """
 window.__hits = [];
 for (const name of ['alert', 'confirm', 'prompt', 'print']) {
@@ -231,19 +231,8 @@ def test_the_vectors_reached_the_pages(site: Path) -> None:
 
 def browse(paths: list[Path]) -> list[dict[str, Any]]:
     """Open each page with the recorder in place, provoke every handler, report what ran."""
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.skip("Chromium: the playwright package is not installed (pip install -e '.[dev]')")
     results: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch_persistent_context(
-                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-        except Error as exc:
-            pytest.skip(f"Chromium: {executable} did not start: {exc.message.splitlines()[0]}")
+    with chromium(PLAYWRIGHT_VIEWPORT) as browser:
         browser.add_init_script(RECORDER)
         page = browser.new_page()
         dialogs: list[str] = []

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 from pipeline.serve import RELOAD_SCRIPT, inject
 from tests.ctrl_c import like_a_terminal
-from tests.test_publish_html import CHROMIUM_ARGS, chromium_path
+from tests.test_publish_html import chromium
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,19 +69,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, subprocess.Popen[str], str, l
 def test_the_page_in_chromium_changes_after_a_save_without_a_manual_reload(served):
     project, proc, url, seen = served
     assert any("pseudo-localized previews" in line for line in seen)  # no model: says so
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.skip("Chromium: the playwright package is not installed (pip install -e '.[dev]')")
     post = project / "source" / "mini-thread-lifting.md"
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch_persistent_context(
-                profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS
-            )
-        except Error as exc:
-            pytest.skip(f"Chromium: {executable} did not start: {exc.message.splitlines()[0]}")
+    with chromium({"width": 1280, "height": 720}) as browser:
         page = browser.new_page()
         page.goto(url + "ja/mini-thread-lifting.html", wait_until="load")
         assert "⟦" in page.inner_text("h1")  # a pseudo preview of a locale with no model

@@ -240,6 +240,23 @@ def build_package(
     return archive
 
 
+def base_package(out_dir: Path, lines: Sequence[str]) -> Path:
+    """The benchmarks' en→ko package: Transformer-base, int8, 32k vocabulary, copy weights.
+
+    SentencePiece learns from `lines` (with the usual training lines), so the
+    benchmark's segments get realistic token counts.
+    """
+    return build_package(
+        out_dir,
+        "en",
+        "ko",
+        dims=BASE,
+        quantization="int8",
+        lines=[*TRAINING_LINES, *lines],
+        sp_vocab=8000,
+    )
+
+
 def zip_folder(folder: Path, archive: Path) -> None:
     """Zip a folder as the one top-level entry of an archive, as Argos packages are."""
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -70,28 +70,19 @@ def _ctranslate2_run(
 
 def main() -> None:
     from pipeline import models
-    from tests.argos_models import BASE, TRAINING_LINES, build_package
+    from tests.argos_models import base_package
 
     work = Path(tempfile.mkdtemp(prefix="postlingo-bench-"))
     try:
         print("building a Transformer-base package (int8, 32k vocabulary)…", flush=True)
         started = time.perf_counter()
-        # SentencePiece learns from the posts, so segments get realistic token counts
         lines = [
             line
             for path in sorted((REPO / "source").glob("*.*"))
             for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()
         ]
-        archive = build_package(
-            work / "dl",
-            "en",
-            "ko",
-            dims=BASE,
-            quantization="int8",
-            lines=[*TRAINING_LINES, *lines],
-            sp_vocab=8000,
-        )
+        archive = base_package(work / "dl", lines)
         size = archive.stat().st_size / 1e6
         print(
             f"  {archive.name}: {size:.0f} MB zipped, built in {time.perf_counter() - started:.0f} s"

@@ -94,20 +94,12 @@ def startup_cost() -> float:
 
 def main() -> None:
     from pipeline import models
-    from tests.argos_models import BASE, TRAINING_LINES, build_package
+    from tests.argos_models import base_package
 
     work = Path(tempfile.mkdtemp(prefix="postlingo-bench-ray-"))
     try:
         print("building a Transformer-base package (int8, 32k vocabulary)…", flush=True)
-        archive = build_package(
-            work / "dl",
-            "en",
-            "ko",
-            dims=BASE,
-            quantization="int8",
-            lines=[*TRAINING_LINES, *sentences()],
-            sp_vocab=8000,
-        )
+        archive = base_package(work / "dl", sentences())
         models.install_archive(archive, work / "models")
         projects = {name: work / name / "project" for name in ("local", "ray")}
         for root in projects.values():

@@ -12,8 +12,6 @@ scripts, frames, forms and refreshes.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,8 @@ import html5lib
 import polib
 import pytest
 
+from tests.test_hostile_input import postlingo
 from tests.test_publish_html import chromium
-
-REPO = Path(__file__).resolve().parent.parent
 
 # Raw HTML and Markdown constructs, as a post from another hand may carry them.
 MARKUP_VECTORS = [
@@ -142,13 +139,6 @@ PROVOKE_JS = """async () => {
   }
   return {hits: window.__hits, bad: bad, url: location.href};
 }"""
-
-
-def postlingo(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "ARGOS_PACKAGES_DIR": "/nonexistent"}
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], capture_output=True, text=True, cwd=cwd, env=env
-    )
 
 
 def markdown_post() -> str:

@@ -11,8 +11,6 @@
 from __future__ import annotations
 
 import difflib
-import subprocess
-import sys
 from pathlib import Path
 
 import polib
@@ -21,6 +19,7 @@ import pytest
 from pipeline import catalog, config
 from pipeline.errors import PostlingoError
 from pipeline.scaffold import CONFIG_TEMPLATE
+from tests.test_unreadable_catalog import postlingo
 
 REPO = Path(__file__).resolve().parent.parent
 ORIGIN = "argos en→ko translate-en_ko 1.1"
@@ -133,16 +132,6 @@ Sleep with your head raised for the first 3 nights.
 
 Stitches come out after 7 days.
 """
-
-
-def postlingo(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "pipeline", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -23,7 +23,9 @@ from pipeline.models_cli import models
 if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.document import Document
+    from pipeline.posts import Post
     from pipeline.project import TranslateResult
+    from pipeline.state import State
 
 T = TypeVar("T")
 
@@ -36,6 +38,7 @@ class Context:
         self.config_file: Path | None = None
         self.debug = False
         self._config: Config | None = None
+        self._state: State | None = None
 
     @property
     def root(self) -> Path:
@@ -63,6 +66,20 @@ class Context:
             say(f"removed {len(swept)} temporary files an interrupted run left behind")
         return config
 
+    @property
+    def state(self) -> State:
+        """What earlier runs made from what (.postlingo/state.json); read under the lock."""
+        if self._state is None:
+            from pipeline.state import State
+
+            self._state = State.load(self.root)
+        return self._state
+
+    def save_state(self) -> None:
+        """Keep what this run made, once it all succeeded (a failed run only costs time)."""
+        if self._state is not None:
+            self._state.save()
+
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root when it is inside."""
         for root in (self.root, self.root.resolve()):
@@ -80,6 +97,17 @@ def _documents(config: Config, posts: Sequence[str] = ()) -> list[Document]:
         for warning in doc.warnings:
             click.echo(f"warning: {warning}", err=True)
     return docs
+
+
+def _posts(ctx: Context, posts: Sequence[str] = ()) -> list[Post]:
+    """The selected posts, facts from the state; what their readers noticed goes to stderr."""
+    from pipeline.posts import load
+
+    found = load(ctx.config, posts, ctx.state)
+    for post in found:
+        for warning in post.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    return found
 
 
 def _locales(value: tuple[str, ...]) -> list[str]:
@@ -149,22 +177,28 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
     from pipeline import project
 
     config = ctx.lock()
-    docs = _documents(config, posts)
-    segments, changed = project.extract(config, docs)
+    chosen = _posts(ctx, posts)
+    segments, changed = project.extract(config, chosen, ctx.state)
+    ctx.save_state()
     click.echo(
-        f"extracted {segments} sentences from {len(docs)} posts; {len(changed)} files changed"
+        f"extracted {segments} sentences from {len(chosen)} posts; {len(changed)} files changed"
     )
 
 
 def _translate(
     ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None
-) -> tuple[list[Document], TranslateResult]:
+) -> tuple[list[Post], TranslateResult]:
     from pipeline import project
 
     config = ctx.config
-    docs = _documents(config, posts)
+    chosen = _posts(ctx, posts)
     result = project.translate(
-        config, docs, only=_locales(to), engine=engine, progress=_progress("translating")
+        config,
+        chosen,
+        only=_locales(to),
+        engine=engine,
+        progress=_progress("translating"),
+        state=ctx.state,
     )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -176,7 +210,7 @@ def _translate(
     if result.replaced_pseudo:
         click.echo(f"{result.replaced_pseudo} pseudo-localized previews replaced by the model")
     click.echo(f"{len(result.written)} catalog files changed")
-    return docs, result
+    return chosen, result
 
 
 @cli.command()
@@ -190,11 +224,12 @@ def translate(
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
     _translate(ctx, posts, to, engine)
+    ctx.save_state()
 
 
 def _build(
     ctx: Context,
-    docs: Sequence[Document],
+    chosen: Sequence[Post],
     to: tuple[str, ...],
     pseudo: bool,
     out: Path | None,
@@ -206,8 +241,14 @@ def _build(
 
     config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
     result = project.build(
-        config, docs, only=_locales(to), pseudo=pseudo, prune=everything and not to
+        config,
+        chosen,
+        only=_locales(to),
+        pseudo=pseudo,
+        prune=everything and not to,
+        state=ctx.state,
     )
+    ctx.save_state()
     for line in gate.table(result.decisions):
         click.echo(line)
     for warning in result.warnings:
@@ -243,24 +284,26 @@ def build(
 ) -> None:
     """Render the localized site."""
 
-    config = ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
-    docs = _documents(config, posts)
+    ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
+    chosen = _posts(ctx, posts)
     if strict:
-        sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts))
-    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts))
+        sys.exit(_strict_build(ctx, chosen, to, pseudo, out, everything=not posts))
+    sys.exit(_build(ctx, chosen, to, pseudo, out, everything=not posts))
 
 
 def _strict_build(
     ctx: Context,
-    docs: Sequence[Document],
+    chosen: Sequence[Post],
     to: tuple[str, ...],
     pseudo: bool,
     out: Path | None,
     everything: bool,
 ) -> int:
     """The CI gate: checks, then the site of what is ready; 1 if any check said error."""
-    from pipeline import gate
+    from pipeline import gate, posts
 
+    posts.parse(ctx.config, chosen)  # the checks read every post
+    docs = [post.document for post in chosen]
     found = gate.inspect(ctx.config, docs, _locales(to), everything)
     for finding in found.errors:
         click.echo(f"error: {finding}", err=True)
@@ -268,7 +311,7 @@ def _strict_build(
     if not found.buildable:
         click.echo("site not built: a catalog does not parse", err=True)
         return EXIT_PROBLEMS
-    _build(ctx, docs, to, pseudo, out, everything)
+    _build(ctx, chosen, to, pseudo, out, everything)
     return EXIT_PROBLEMS if found.errors else 0
 
 
@@ -279,8 +322,8 @@ def _strict_build(
 def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
     """Extract, translate and build: the main job."""
     ctx.lock()
-    docs, result = _translate(ctx, (), to, engine)
-    sys.exit(_build(ctx, docs, to, result.used_pseudo, None))
+    chosen, result = _translate(ctx, (), to, engine)
+    sys.exit(_build(ctx, chosen, to, result.used_pseudo, None))
 
 
 @cli.command()

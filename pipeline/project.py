@@ -14,13 +14,15 @@ from pathlib import Path
 
 import polib
 
-from pipeline import catalog, files, locales, publish, segment, sources
+from pipeline import catalog, files, locales, posts, publish
+from pipeline.article import Article
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines import Engine, MachineTranslation
 from pipeline.engines.pseudo import PseudoEngine
 from pipeline.errors import PostlingoError
-from pipeline.site import slug_problem
+from pipeline.posts import Post, as_posts
+from pipeline.state import STATE_FILE, Record, State, digest, file_digest, tree_digest
 
 Pair = tuple[str, str]
 
@@ -30,27 +32,8 @@ Pair = tuple[str, str]
 
 def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Document]:
     """Read and segment the selected posts (by slug, file name or path); all by default."""
-    paths = sources.discover(config.source_path, config.root)
-    if selection:
-        wanted = {s.rstrip("/") for s in selection}
-        chosen = [
-            p for p in paths if {p.stem, p.name, str(p)} & wanted or relative(config, p) in wanted
-        ]
-        known = {n for p in chosen for n in (p.stem, p.name, str(p), relative(config, p))}
-        missing = sorted(wanted - known)
-        if missing:
-            raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
-        paths = chosen
-    docs = [segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html)) for p in paths]
-    seen: dict[str, str] = {}
-    for doc in docs:
-        problem = slug_problem(doc.slug)
-        if problem:
-            raise PostlingoError(problem, doc.path)
-        if doc.slug in seen:
-            raise PostlingoError(f"slug {doc.slug!r} is also used by {seen[doc.slug]}", doc.path)
-        seen[doc.slug] = doc.path
-    return docs
+    chosen = posts.load(config, selection, State(config.root / STATE_FILE))
+    return [post.document for post in chosen]
 
 
 def relative(config: Config, path: Path) -> str:
@@ -61,7 +44,7 @@ def relative(config: Config, path: Path) -> str:
         return str(path)
 
 
-def targets_for(doc: Document, config: Config, only: Sequence[str] = ()) -> list[str]:
+def targets_for(doc: Document | Post, config: Config, only: Sequence[str] = ()) -> list[str]:
     """Every configured target except the post's own language."""
     chosen = [t for t in config.targets if not only or t in only]
     return [t for t in chosen if locales.language(t) != doc.lang]
@@ -96,15 +79,53 @@ def write_catalog(config: Config, path: Path, po: polib.POFile) -> bool:
     return files.write_atomic(path, catalog.dump(po, config.wrap_width))
 
 
-def extract(config: Config, docs: Sequence[Document]) -> tuple[int, list[Path]]:
+def no_state(config: Config) -> State:
+    """An empty state, never saved: everything is made again (library callers, tests)."""
+    return State(config.root / STATE_FILE)
+
+
+def _pot_inputs(config: Config, post: Post) -> str:
+    return digest(post.source, config.project, str(config.wrap_width))
+
+
+def _templates(
+    config: Config, chosen: Sequence[Post], state: State, need: set[str]
+) -> tuple[dict[str, polib.POFile], list[Path], int]:
+    """Write each post's template unless it is fresh: (the templates made, files changed, entries).
+
+    Posts in `need` get their template made even when it is fresh (a catalog needs it).
+    """
+    stale: list[Post] = []
+    entries = 0
+    for post in chosen:
+        path = pot_path(config, post.slug)
+        record = state.fresh(f"pot:{post.slug}", _pot_inputs(config, post), file_digest(path))
+        if record is None or post.slug in need:
+            stale.append(post)
+        else:
+            entries += int(record.get("entries", 0))
+    posts.parse(config, stale)
+    made = templates(config, (post.document for post in stale))
+    changed = []
+    if stale:
+        files.ensure_folders({config.locales_path})
+    for post in stale:
+        pot, path = made[post.slug], pot_path(config, post.slug)
+        text = catalog.dump(pot, config.wrap_width)
+        if files.write_atomic(path, text):
+            changed.append(path)
+        record = {"inputs": _pot_inputs(config, post), "output": digest(text.encode("utf-8"))}
+        state.put(f"pot:{post.slug}", {**record, "entries": len(pot)})
+        entries += len(pot)
+    return made, changed, entries
+
+
+def extract(
+    config: Config, items: Sequence[Post] | Sequence[Document], state: State | None = None
+) -> tuple[int, list[Path]]:
     """Write locales/<slug>.pot for each post: (sentences extracted, files changed)."""
-    pots = templates(config, docs)
-    changed = [
-        pot_path(config, slug)
-        for slug, pot in pots.items()
-        if write_catalog(config, pot_path(config, slug), pot)
-    ]
-    return sum(len(pot) for pot in pots.values()), changed
+    _, changed, entries = _templates(config, as_posts(items), state or no_state(config), set())
+    return entries, changed
 
 
 # --- translate ---------------------------------------------------------------
@@ -170,12 +191,21 @@ def _read_catalog(path: Path) -> tuple[bytes | None, polib.POFile | None]:
 
 
 def _memory(
-    config: Config, locales_wanted: Iterable[str], loaded: dict[Path, polib.POFile]
+    config: Config,
+    locales_wanted: Iterable[str],
+    loaded: dict[Path, polib.POFile],
+    unreviewed: set[Path],
 ) -> dict[str, dict[str, tuple[str, str]]]:
-    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk."""
+    """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk.
+
+    Catalogs in `unreviewed` are known (by the state and their digest) to hold
+    no reviewed entry, so they are not read.
+    """
     found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for locale in sorted(set(locales_wanted)):
         for path in sorted((config.locales_path / locale).glob("*.po")):
+            if path in unreviewed and path not in loaded:
+                continue
             po = loaded[path] if path in loaded else catalog.load(path)
             where = relative(config, path)
             for entry in po:
@@ -188,10 +218,15 @@ Hits = dict[str, tuple[str, str]]  # msgid → (reviewed msgstr, the catalog it 
 
 
 def _memory_hits(
-    config: Config, merged: dict[tuple[str, str], polib.POFile], loaded: dict[Path, polib.POFile]
+    config: Config,
+    merged: dict[tuple[str, str], polib.POFile],
+    loaded: dict[Path, polib.POFile],
+    unreviewed: set[Path],
 ) -> dict[tuple[str, str], Hits]:
     """Reviewed translations of the same sentence in another post, per catalog to fill."""
-    memory = _memory(config, (locale for _, locale in merged), loaded)
+    if not any(catalog.needs_machine(po) for po in merged.values()):
+        return {key: {} for key in merged}
+    memory = _memory(config, (locale for _, locale in merged), loaded, unreviewed)
     found = {}
     for (slug, locale), po in merged.items():
         own = relative(config, po_path(config, locale, slug))
@@ -222,66 +257,123 @@ class _Fill:
         return po
 
 
+@dataclass
+class _Written:
+    changed: bool
+    warning: str | None  # a save made during the run that does not parse (left as saved)
+    payload: bytes = b""  # what the file holds now, when it is ours
+    po: polib.POFile | None = None  # the catalog of that payload
+
+
 def _write_merged(
     config: Config, path: Path, seen: bytes | None, first: polib.POFile, fill: _Fill
-) -> tuple[bool, str | None]:
-    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost.
-
-    Returns whether the file changed, and a warning when a save made during the
-    run does not parse (it is left exactly as saved).
-    """
+) -> _Written:
+    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost."""
     problem: list[str] = []
+    last: list[tuple[bytes, polib.POFile | None]] = []
 
     def render(current: bytes | None) -> bytes:
         if current == seen:
-            return catalog.dump(first, config.wrap_width).encode("utf-8")
+            payload = catalog.dump(first, config.wrap_width).encode("utf-8")
+            last[:] = [(payload, first)]
+            return payload
         try:
             theirs = None if current is None else catalog.parse(files.decode(current, path), path)
         except PostlingoError as exc:
             problem[:] = [f"{exc} (saved during the run; left as saved)"]
             assert current is not None
+            last[:] = [(current, None)]
             return current
         problem.clear()
-        return catalog.dump(fill.merge(theirs), config.wrap_width).encode("utf-8")
+        po = fill.merge(theirs)
+        payload = catalog.dump(po, config.wrap_width).encode("utf-8")
+        last[:] = [(payload, po)]
+        return payload
 
     changed = files.compare_and_swap(path, seen, render)
-    return changed, problem[0] if problem else None
+    payload, po = last[0]
+    return _Written(changed, problem[0] if problem else None, payload, po)
+
+
+def _locale_digests(
+    config: Config, wanted: Iterable[str], on_disk: dict[Path, str | None]
+) -> dict[str, str]:
+    """locale → digest of every catalog in its folder: the memory a catalog may draw on."""
+    found = {}
+    for locale in sorted(set(wanted)):
+        parts = []
+        for path in sorted((config.locales_path / locale).glob("*.po")):
+            known = on_disk[path] if path in on_disk else file_digest(path)
+            parts.append(f"{path.name} {known}")
+        found[locale] = digest(*parts)
+    return found
+
+
+def _catalog_record(
+    state: State, key: tuple[str, str], inputs: str, on_disk: str | None, memory: str
+) -> Record | None:
+    """The catalog's record if nothing it was made from changed (memory only counts if
+    it had entries left to fill)."""
+    slug, locale = key
+    record = state.fresh(f"po:{locale}/{slug}", inputs, on_disk)
+    if record is None or not (record.get("complete") or record.get("memory") == memory):
+        return None
+    return record
 
 
 def translate(
     config: Config,
-    docs: Sequence[Document],
+    items: Sequence[Post] | Sequence[Document],
     *,
     only: Sequence[str] = (),
     engine: str | None = None,
     progress: Callable[[Iterable[Pair]], Iterable[Pair]] = lambda pairs: pairs,
+    state: State | None = None,
 ) -> TranslateResult:
     """Extract, merge every catalog with its template, fill empty entries.
 
     Memory first, then one engine call per language pair over all posts, so the
     engine can batch and never sees the same sentence twice. Catalogs are read
     at the start and written at the end; a save made in between is merged again.
+    A catalog whose template, engine and bytes are as the state recorded is left alone.
     """
     check_targets(config, only)
+    chosen = as_posts(items)
+    state = state if state is not None else no_state(config)
     result = TranslateResult()
-    pots = templates(config, docs)
-    lang_of = {doc.slug: doc.lang for doc in docs}
-    keys = [(doc.slug, loc) for doc in docs for loc in targets_for(doc, config, only)]
-    read = {key: _read_catalog(po_path(config, key[1], key[0])) for key in keys}
-    loaded = {
-        po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None
-    }
-    merged = {
-        (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc) for slug, loc in keys
-    }
-    pairs = {(lang_of[slug], locale) for slug, locale in merged}
+    lang_of = {post.slug: post.lang for post in chosen}
+    by_slug = {post.slug: post for post in chosen}
+    keys = [(post.slug, loc) for post in chosen for loc in targets_for(post, config, only)]
+    pairs = {(lang_of[slug], locale) for slug, locale in keys}
     engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
     result.engines = {pair: e.name for pair, e in engines.items()}
+    identity = {pair: e.identity(*pair) for pair, e in engines.items()}
+    paths = {key: po_path(config, key[1], key[0]) for key in keys}
+    on_disk = {paths[key]: file_digest(paths[key]) for key in keys}
+    memory_of = _locale_digests(config, (loc for _, loc in keys), on_disk)
+    inputs = {
+        (slug, loc): digest(
+            _pot_inputs(config, by_slug[slug]), loc, identity[(lang_of[slug], loc)]
+        )
+        for slug, loc in keys
+    }
+    records = {
+        key: _catalog_record(state, key, inputs[key], on_disk[paths[key]], memory_of[key[1]])
+        for key in keys
+    }
+    unreviewed = {
+        paths[key] for key, record in records.items() if record and not record.get("reviewed")
+    }
+    todo = [key for key in keys if records[key] is None]
+    pots, result.written, _ = _templates(config, chosen, state, need={slug for slug, _ in todo})
+    read = {key: _read_catalog(paths[key]) for key in todo}
+    loaded = {paths[key]: po for key, (_, po) in read.items() if po is not None}
+    merged = {(slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc) for slug, loc in todo}
     real = {key: result.engines[(lang_of[key[0]], key[1])] != "pseudo" for key in merged}
     for key, po in merged.items():
         if real[key]:
             result.replaced_pseudo += catalog.clear_pseudo(po)  # a real model arrived
-    hits = _memory_hits(config, merged, loaded)
+    hits = _memory_hits(config, merged, loaded, unreviewed)
     for key, po in merged.items():
         result.memory += catalog.fill_from_memory(po, hits[key])
     wanted: dict[Pair, dict[str, None]] = defaultdict(dict)
@@ -297,25 +389,30 @@ def translate(
         result.machine[pair] = result.machine.get(pair, 0) + catalog.fill(
             po, translations.get(pair, {})
         )
-    files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in keys})
-    for slug, pot in pots.items():
-        if write_catalog(config, pot_path(config, slug), pot):
-            result.written.append(pot_path(config, slug))
+    if merged:
+        files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in todo})
     for (slug, locale), po in merged.items():
-        path = po_path(config, locale, slug)
+        key, path = (slug, locale), paths[(slug, locale)]
         pair = (lang_of[slug], locale)
-        fill = _Fill(
-            pots[slug],
-            locale,
-            real[(slug, locale)],
-            hits[(slug, locale)],
-            translations.get(pair, {}),
-        )
-        changed, warning = _write_merged(config, path, read[(slug, locale)][0], po, fill)
-        if changed:
+        fill = _Fill(pots[slug], locale, real[key], hits[key], translations.get(pair, {}))
+        written = _write_merged(config, path, read[key][0], po, fill)
+        if written.changed:
             result.written.append(path)
-        if warning:
-            result.warnings.append(warning)
+        if written.warning:
+            result.warnings.append(written.warning)
+        if written.po is None:
+            state.drop(f"po:{locale}/{slug}")
+            continue
+        state.put(
+            f"po:{locale}/{slug}",
+            {
+                "inputs": inputs[key],
+                "output": digest(written.payload),
+                "complete": not catalog.needs_machine(written.po),
+                "memory": memory_of[locale],
+                "reviewed": any(e.msgstr and not e.fuzzy and not e.obsolete for e in written.po),
+            },
+        )
     return result
 
 
@@ -366,34 +463,142 @@ class BuildResult:
 SITE_MANIFEST = ".postlingo-files"  # what the last full build wrote, so stale pages go
 
 
+def _judged(
+    config: Config,
+    state: State,
+    key: tuple[str, str],
+    on_disk: str | None,
+    pseudo: bool,
+    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
+) -> tuple[publish.Decision, bool]:
+    """The publishing decision for a catalog, and whether its page is a pseudo preview.
+
+    Kept in the state by the catalog's digest and its locale's policy, so an
+    unchanged catalog is not read to know whether it is published.
+    """
+    slug, locale = key
+    name = f"verdict:{locale}/{slug}"
+    inputs = digest(repr(config.for_locale(locale)), str(pseudo))
+    record = state.fresh(name, inputs, on_disk)
+    if record is not None:
+        published, percent, reason = record["published"], record["percent"], record["reason"]
+        return publish.Decision(slug, locale, published, percent, reason), record["pseudo"]
+    verdict = publish.judge(slug, locale, catalog_of(key), config, pseudo=pseudo)
+    if on_disk is not None:
+        d = verdict.decision
+        fields = {"published": d.published, "percent": d.percent, "reason": d.reason}
+        state.put(name, {"inputs": inputs, "output": on_disk, **fields, "pseudo": verdict.pseudo})
+    return verdict.decision, verdict.pseudo
+
+
 def build(
     config: Config,
-    docs: Sequence[Document],
+    items: Sequence[Post] | Sequence[Document],
     *,
     only: Sequence[str] = (),
     pseudo: bool = False,
     prune: bool = True,
+    state: State | None = None,
 ) -> BuildResult:
     """Render every source page and every translation its locale's policy allows.
 
     With `prune` (a full build), pages an earlier build wrote that are no longer
     published are removed, so a held-back locale or a pseudo preview never
     lingers in a deployed site. Only files listed in the manifest are touched.
+    A page whose post, catalog, policy, templates and language versions are as
+    the state recorded, and whose file is as written, is not rendered again.
     """
-    from pipeline.site import assets, render_site
+    from pipeline.site import Edition, PageRef, Site, article, assets_of, listed, post_path
 
     check_targets(config, only)
-    catalogs = {
-        (doc.slug, loc): _existing(config, loc, doc.slug)
-        for doc in docs
-        for loc in targets_for(doc, config, only)
+    chosen = as_posts(items)
+    state = state if state is not None else no_state(config)
+    by_slug = {post.slug: post for post in chosen}
+    keys = {post.slug: targets_for(post, config, only) for post in chosen}
+    on_disk = {
+        (slug, loc): file_digest(po_path(config, loc, slug)) for slug, locs in keys.items()
+        for loc in locs
+    }  # fmt: skip
+    parsed: dict[tuple[str, str], polib.POFile | None] = {}
+
+    def catalog_of(key: tuple[str, str]) -> polib.POFile | None:
+        if key not in parsed:
+            parsed[key] = _existing(config, key[1], key[0])
+        return parsed[key]
+
+    result = BuildResult()
+    refs: list[PageRef] = []
+    for post in chosen:
+        refs.append(PageRef(post.slug, post.lang, post.lang, post.where))
+        for locale in keys[post.slug]:
+            key = (post.slug, locale)
+            decision, shows_pseudo = _judged(config, state, key, on_disk[key], pseudo, catalog_of)
+            result.decisions.append(decision)
+            if decision.published:
+                refs.append(PageRef(post.slug, locale, post.lang, post.where, shows_pseudo))
+    result.pages = len(refs)
+
+    site = config.site_path
+    where = relative(config, site)
+    common = digest(
+        repr((config.project, config.base_url, config.source_dir, str(pseudo))),
+        tree_digest([config.resolve(config.templates_dir)]),
+    )
+    versions: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        versions[ref.slug].append(ref.locale)
+    inputs: dict[str, str] = {}
+    for ref in refs:
+        own = ref.locale == ref.lang
+        inputs[post_path(ref.locale, ref.slug)] = digest(
+            common,
+            by_slug[ref.slug].source,
+            ref.locale,
+            "" if own else on_disk[(ref.slug, ref.locale)],
+            "" if own else repr(config.for_locale(ref.locale)),
+            str(ref.pseudo),
+            " ".join(sorted(versions[ref.slug])),
+        )
+    every_locale = sorted({ref.locale for ref in refs})
+    for locale in every_locale:
+        listed_posts = sorted(
+            f"{r.slug} {inputs[post_path(r.locale, r.slug)]}" for r in refs if r.locale == locale
+        )
+        inputs[f"{locale}/index.html"] = digest(common, " ".join(every_locale), *listed_posts)
+    kept = {
+        rel: record
+        for rel, key in inputs.items()
+        if (record := state.fresh(f"page:{where}/{rel}", key, file_digest(site / rel)))
     }
-    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo)
-    outputs: dict[str, str | bytes] = dict(render_site(editions, config))
-    result = BuildResult(decisions=decisions, pages=len(editions))
-    for target, origin in assets(docs, config).items():
+    posts.parse(config, [by_slug[slug] for slug in sorted({
+        r.slug for r in refs if post_path(r.locale, r.slug) not in kept})])  # fmt: skip
+
+    def article_of(ref: PageRef) -> Article:
+        translations: dict[str, str] = {}
+        if ref.locale != ref.lang:
+            key = (ref.slug, ref.locale)
+            verdict = publish.judge(ref.slug, ref.locale, catalog_of(key), config, pseudo=pseudo)
+            translations = verdict.translations or {}
+        doc = by_slug[ref.slug].document
+        return article(Edition(doc, ref.locale, translations, ref.pseudo), config)
+
+    def listing_of(ref: PageRef) -> dict[str, str] | None:
+        record = kept.get(post_path(ref.locale, ref.slug))
+        return None if record is None else record.get("listing")
+
+    pages = Site(refs, config, article_of, listing_of)
+    outputs: dict[str, str | bytes] = dict(pages.render(lambda rel: rel not in kept))
+    for rel, content in outputs.items():
+        if rel in inputs:
+            record = {"inputs": inputs[rel], "output": digest(str(content))}
+            if rel.endswith(".html") and not rel.endswith("/index.html"):
+                locale, _, slug = rel[: -len(".html")].partition("/")
+                record["listing"] = listed(pages.articles[(locale, slug)])
+            state.put(f"page:{where}/{rel}", record)
+    made = set(outputs) | set(kept)
+    for target, origin in assets_of(((p.where, p.images) for p in chosen), config).items():
         source = config.resolve(origin)
-        if target in outputs:
+        if target in made:
             raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
         if source.is_file():
             outputs[target] = files.read_bytes(source)
@@ -404,7 +609,6 @@ def build(
             "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
             "and search engines want them absolute"
         )
-    site = config.site_path
     files.ensure_folders({site} | {(site / rel).parent for rel in outputs})
     for rel, content in sorted(outputs.items()):
         if files.write_atomic(site / rel, content):
@@ -412,10 +616,10 @@ def build(
     if prune:
         manifest = site / SITE_MANIFEST
         before = files.read_text(manifest).split() if manifest.is_file() else []
-        for rel in sorted(set(before) - set(outputs)):
+        for rel in sorted(set(before) - set(outputs) - set(kept)):
             stale = site / rel
             if ".." not in Path(rel).parts and stale.is_file():
                 files.remove(stale)
                 result.removed.append(stale)
-        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(set(outputs) | set(kept))))
     return result

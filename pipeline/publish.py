@@ -23,33 +23,34 @@ class Decision:
     reason: str
 
 
-def decide(
-    doc: Document,
-    locale: str,
-    po: polib.POFile | None,
-    config: Config,
-    *,
-    pseudo: bool,
-) -> tuple[Edition | None, Decision]:
-    """Apply the locale's policy to one catalog: an Edition to render, or why not."""
+@dataclass(frozen=True)
+class Verdict:
+    decision: Decision
+    translations: dict[str, str] | None  # None: not published
+    pseudo: bool = False  # the page shows pseudo-localized text
+
+
+def judge(
+    slug: str, locale: str, po: polib.POFile | None, config: Config, *, pseudo: bool
+) -> Verdict:
+    """Apply the locale's policy to one catalog: what to publish of it, or why not."""
     policy = config.for_locale(locale)
     threshold = policy.min_translated
     if po is None:
-        return None, Decision(doc.slug, locale, False, 0.0, "no catalog yet: run translate")
+        return Verdict(Decision(slug, locale, False, 0.0, "no catalog yet: run translate"), None)
     machine = policy.publish_machine_translation or pseudo
     translations = catalog.publishable(po, machine=machine, pseudo=pseudo)
-    percent = catalog.percent_publishable(po, machine=machine, pseudo=pseudo)
+    live = sum(1 for e in po if not e.obsolete)
+    percent = 100.0 if live == 0 else round(100.0 * len(translations) / live, 1)
     if not translations:
         why = "nothing publishable: machine output awaits review"
         if not machine:
             why += f" (or set publish_machine_translation for {locale})"
-        return None, Decision(doc.slug, locale, False, percent, why)
+        return Verdict(Decision(slug, locale, False, percent, why), None)
     if percent < threshold:
-        return None, Decision(
-            doc.slug, locale, False, percent, f"{percent:.0f}% translated, below {threshold}%"
-        )
+        why = f"{percent:.0f}% translated, below {threshold}%"
+        return Verdict(Decision(slug, locale, False, percent, why), None)
     uses_pseudo = any(is_pseudo(text) for text in translations.values())
-    edition = Edition(doc, locale, translations, pseudo=uses_pseudo)
     if uses_pseudo:
         label = "pseudo preview"
     else:
@@ -59,7 +60,22 @@ def decide(
             f"{percent:.0f}% translated ({len(translations) - machine_out} reviewed, "
             f"{machine_out} machine)"
         )
-    return edition, Decision(doc.slug, locale, True, percent, label)
+    return Verdict(Decision(slug, locale, True, percent, label), translations, uses_pseudo)
+
+
+def decide(
+    doc: Document,
+    locale: str,
+    po: polib.POFile | None,
+    config: Config,
+    *,
+    pseudo: bool,
+) -> tuple[Edition | None, Decision]:
+    """`judge` for a parsed post: an Edition to render, or why not."""
+    verdict = judge(doc.slug, locale, po, config, pseudo=pseudo)
+    if verdict.translations is None:
+        return None, verdict.decision
+    return Edition(doc, locale, verdict.translations, pseudo=verdict.pseudo), verdict.decision
 
 
 def plan(

@@ -12,7 +12,7 @@ import functools
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -109,14 +109,13 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
-def _check(edition: Edition) -> None:
-    doc, locale = edition.doc, edition.locale
-    if not _LOCALE_RE.fullmatch(locale):
-        raise PostlingoError(f"locale {locale!r} cannot name a folder of the site", doc.path)
-    locales.validate(locale)
-    problem = slug_problem(doc.slug)
+def _check(ref: PageRef) -> None:
+    if not _LOCALE_RE.fullmatch(ref.locale):
+        raise PostlingoError(f"locale {ref.locale!r} cannot name a folder of the site", ref.where)
+    locales.validate(ref.locale)
+    problem = slug_problem(ref.slug)
     if problem:
-        raise PostlingoError(problem, doc.path)
+        raise PostlingoError(problem, ref.where)
 
 
 # --- URLs ----------------------------------------------------------------------
@@ -139,7 +138,7 @@ def post_path(locale: str, slug: str) -> str:
     return f"{locale}/{slug}.html"
 
 
-def asset_path(doc: Document, src: str, source_dir: str) -> str | None:
+def asset_path(where: str, src: str, source_dir: str) -> str | None:
     """Where a post's relative image belongs in the site: its path under source_dir.
 
     None for what is not a file beside the sources: URLs with a scheme or host,
@@ -149,7 +148,7 @@ def asset_path(doc: Document, src: str, source_dir: str) -> str | None:
     if parts.scheme or parts.netloc or not parts.path or src.startswith(("/", "#")):
         return None
     base = posixpath.normpath(source_dir.replace("\\", "/").strip("/") or ".")
-    folder = posixpath.dirname(posixpath.normpath(doc.path)) or "."
+    folder = posixpath.dirname(posixpath.normpath(where)) or "."
     inside = posixpath.relpath(folder, base) if base != "." else folder
     path = posixpath.normpath(posixpath.join(inside, unquote(parts.path)))
     if path in (".", "..") or path.startswith("../") or path.startswith("/"):
@@ -162,13 +161,40 @@ def assets(docs: Sequence[Document], config: Config) -> dict[str, str]:
 
     Images inside a sentence count too: their markup is rebased like a figure's.
     """
+    return assets_of(((doc.path, images(doc)) for doc in docs), config)
+
+
+def assets_of(posts: Iterable[tuple[str, Iterable[str]]], config: Config) -> dict[str, str]:
+    """`assets` from each post's path and image sources (as the state keeps them)."""
     found: dict[str, str] = {}
-    for doc in docs:
-        for src in images(doc):
-            path = asset_path(doc, src, config.source_dir)
+    for where, sources in posts:
+        for src in sources:
+            path = asset_path(where, src, config.source_dir)
             if path is not None:
                 found[path] = posixpath.join(config.source_dir.strip("/") or ".", path)
     return dict(sorted(found.items()))
+
+
+def image_url(doc: Document, src: str, source_dir: str) -> str:
+    """A relative image, as seen from a page one folder below the site root."""
+    path = asset_path(doc.path, src, source_dir)
+    if path is None:
+        return src
+    parts = urlsplit(src)
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"../{_url_path(path)}{query}{fragment}"
+
+
+def article(edition: Edition, config: Config) -> Article:
+    """The edition's text as its page shows it, images rebased for the page's folder."""
+    doc = edition.doc
+    return localize(
+        doc,
+        edition.locale,
+        edition.translations,
+        functools.partial(image_url, doc, source_dir=config.source_dir),
+    )
 
 
 def _url_path(path: str) -> str:
@@ -217,54 +243,117 @@ def stylesheet() -> str:
 
 def render_site(editions: Sequence[Edition], config: Config) -> dict[str, str]:
     """Relative path (posix, under the site dir) → file content."""
-    return _Site(editions, config).render()
+    by_key = {(e.locale, e.doc.slug): e for e in editions}
+    refs = [PageRef(e.doc.slug, e.locale, e.doc.lang, e.doc.path, e.pseudo) for e in editions]
+    return Site(refs, config, lambda ref: article(by_key[(ref.locale, ref.slug)], config)).render()
 
 
-class _Site:
-    def __init__(self, editions: Sequence[Edition], config: Config) -> None:
+@dataclass(frozen=True)
+class PageRef:
+    """A published edition as the site's links see it: which post, in which locale."""
+
+    slug: str
+    locale: str
+    lang: str  # the post's own language
+    where: str  # the post's source path, for messages
+    pseudo: bool = False
+
+
+# What an index lists of each post; kept by the state so an index is made
+# again without reading every post (body_html, which no built-in index uses,
+# is read on demand).
+LISTED = ("title", "title_html", "title_label", "description", "description_html",
+          "description_label")  # fmt: skip
+_HTML_FIELDS = frozenset({"title_html", "title_label", "description_html",
+                          "description_label", "body_html"})  # fmt: skip
+
+
+class Listing(Mapping[str, object]):
+    """One post of an index: its href and listed fields, the rest of its article on demand."""
+
+    def __init__(
+        self, href: str, locale: str, fields: Mapping[str, str], more: Callable[[], Article]
+    ) -> None:
+        self._fields: dict[str, object] = {"href": href, "locale": locale}
+        self._fields.update(
+            (k, Markup(v) if k in _HTML_FIELDS else v) for k, v in fields.items()
+        )
+        self._more = more
+
+    def __getitem__(self, key: str) -> object:
+        if key not in self._fields:
+            self._fields.update(markup(self._more()))
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["href", *markup_keys()])
+
+    def __len__(self) -> int:
+        return 1 + len(markup_keys())
+
+
+def listed(article: Article) -> dict[str, str]:
+    """The fields an index lists, as plain strings for the state."""
+    found = markup(article)
+    return {k: str(found[k]) for k in LISTED}
+
+
+class Site:
+    """Renders the pages asked for; the links (switchers, hreflang, sitemap) always whole.
+
+    `article_of` gives a page's text; `listing_of`, when given, what an index
+    lists of a post (the state's copy), so an unchanged post is not read again.
+    """
+
+    def __init__(
+        self,
+        refs: Sequence[PageRef],
+        config: Config,
+        article_of: Callable[[PageRef], Article],
+        listing_of: Callable[[PageRef], Mapping[str, str] | None] = lambda ref: None,
+    ) -> None:
         seen: set[tuple[str, str]] = set()
-        for edition in editions:
-            _check(edition)
-            key = (edition.locale, edition.doc.slug)
+        for ref in refs:
+            _check(ref)
+            key = (ref.locale, ref.slug)
             if key in seen:
-                raise PostlingoError(
-                    f"two pages for {edition.doc.slug} in {edition.locale}", edition.doc.path
-                )
+                raise PostlingoError(f"two pages for {ref.slug} in {ref.locale}", ref.where)
             seen.add(key)
-        self.editions = sorted(editions, key=lambda e: (e.doc.slug, e.locale))
+        self.refs = sorted(refs, key=lambda e: (e.slug, e.locale))
         self.config = config
         self.urls = _Urls(config.base_url)
         self.env = environment(config)
         self.site_name = config.project or "Posts"
-        self.by_slug: dict[str, list[Edition]] = defaultdict(list)
-        self.by_locale: dict[str, list[Edition]] = defaultdict(list)
-        for edition in self.editions:
-            self.by_slug[edition.doc.slug].append(edition)
-            self.by_locale[edition.locale].append(edition)
-        self.articles = {
-            (e.locale, e.doc.slug): localize(
-                e.doc, e.locale, e.translations, functools.partial(self.image_url, e.doc)
-            )
-            for e in self.editions
-        }
+        self.by_slug: dict[str, list[PageRef]] = defaultdict(list)
+        self.by_locale: dict[str, list[PageRef]] = defaultdict(list)
+        for ref in self.refs:
+            self.by_slug[ref.slug].append(ref)
+            self.by_locale[ref.locale].append(ref)
+        self._article_of = article_of
+        self._listing_of = listing_of
+        self.articles: dict[tuple[str, str], Article] = {}
         self.sitemap: list[tuple[str, tuple[Link, ...]]] = []
 
-    def image_url(self, doc: Document, src: str) -> str:
-        """A relative image, as seen from a page one folder below the site root."""
-        path = asset_path(doc, src, self.config.source_dir)
-        if path is None:
-            return src
-        parts = urlsplit(src)
-        query = f"?{parts.query}" if parts.query else ""
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return f"../{_url_path(path)}{query}{fragment}"
+    def article(self, ref: PageRef) -> Article:
+        key = (ref.locale, ref.slug)
+        if key not in self.articles:
+            self.articles[key] = self._article_of(ref)
+        return self.articles[key]
 
-    def render(self) -> dict[str, str]:
+    def render(self, wanted: Callable[[str], bool] = lambda path: True) -> dict[str, str]:
+        """The wanted pages, and always the root index, the style sheet and the sitemap."""
         out: dict[str, str] = {}
-        for edition in self.editions:
-            out[post_path(edition.locale, edition.doc.slug)] = self.post(edition)
+        for ref in self.refs:
+            path = post_path(ref.locale, ref.slug)
+            paths = {e.locale: post_path(e.locale, ref.slug) for e in self.by_slug[ref.slug]}
+            versions = self.versions(paths, ref.locale, paths.get(ref.lang))
+            if wanted(path):
+                out[path] = self.post(ref, versions)
+        paths = {loc: f"{loc}/index.html" for loc in self.by_locale}
         for locale in sorted(self.by_locale):
-            out[f"{locale}/index.html"] = self.locale_index(locale)
+            versions = self.versions(paths, locale, "index.html")
+            if wanted(paths[locale]):
+                out[paths[locale]] = self.locale_index(locale, versions)
         out["index.html"] = self.root_index()
         out["style.css"] = stylesheet()
         entries = sorted(self.sitemap, key=lambda entry: entry[0])
@@ -328,46 +417,47 @@ class _Site:
             **kw,  # type: ignore[arg-type]
         )
 
-    def post(self, edition: Edition) -> str:
-        doc, locale = edition.doc, edition.locale
-        article = self.articles[(locale, doc.slug)]
-        paths = {e.locale: post_path(e.locale, doc.slug) for e in self.by_slug[doc.slug]}
-        x_default = paths.get(doc.lang)
-        path = paths[locale]
+    def post(self, ref: PageRef, versions: tuple[tuple[Link, ...], tuple[Link, ...]]) -> str:
+        locale = ref.locale
+        article = self.article(ref)
         page = self.page(
             locale,
-            path,
-            self.versions(paths, locale, x_default),
+            post_path(locale, ref.slug),
+            versions,
             title=article.title.plain,
             description=article.description.plain,
             og_type="article",
             home="index.html",
-            pseudo=edition.pseudo,
+            pseudo=ref.pseudo,
             models_command="postlingo models install "
-            f"{locales.language(doc.lang)} {locales.language(locale)}",
+            f"{locales.language(ref.lang)} {locales.language(locale)}",
         )
-        return _render(self.env, "post.html", page=page, article=_markup(article))
+        return _render(self.env, "post.html", page=page, article=markup(article))
 
-    def locale_index(self, locale: str) -> str:
-        paths = {loc: f"{loc}/index.html" for loc in self.by_locale}
-        posts = [
-            (quote(e.doc.slug, safe="") + ".html", self.articles[(locale, e.doc.slug)])
-            for e in self.by_locale[locale]
-        ]
-        posts.sort(key=lambda p: p[0])
+    def listing(self, ref: PageRef) -> Listing:
+        href = quote(ref.slug, safe="") + ".html"
+        kept = self._listing_of(ref)
+        if kept is None:
+            kept = listed(self.article(ref))
+        return Listing(href, ref.locale, kept, functools.partial(self.article, ref))
+
+    def locale_index(
+        self, locale: str, versions: tuple[tuple[Link, ...], tuple[Link, ...]]
+    ) -> str:
+        posts = sorted((self.listing(ref) for ref in self.by_locale[locale]),
+                       key=lambda p: str(p["href"]))  # fmt: skip
         page = self.page(
             locale,
-            paths[locale],
-            self.versions(paths, locale, "index.html"),
+            f"{locale}/index.html",
+            versions,
             title=self.site_name,
             description="",
             home="../index.html",
         )
-        listing = [{"href": href, **_markup(article)} for href, article in posts]
-        return _render(self.env, "index.html", page=page, posts=listing)
+        return _render(self.env, "index.html", page=page, posts=posts)
 
     def root_index(self) -> str:
-        counts = Counter(e.doc.lang for e in self.editions if e.locale == e.doc.lang)
+        counts = Counter(ref.lang for ref in self.refs if ref.locale == ref.lang)
         lang = min(counts, key=lambda loc: (-counts[loc], loc)) if counts else "en"
         choices = tuple(
             Link(
@@ -394,7 +484,11 @@ class _Site:
         return _render(self.env, "languages.html", page=page, languages=choices)
 
 
-def _markup(article: Article) -> dict[str, object]:
+def markup_keys() -> tuple[str, ...]:
+    return ("locale", *LISTED, "body_html")
+
+
+def markup(article: Article) -> dict[str, object]:
     """The article's parts for templates; the HTML parts are already escaped."""
     return {
         "locale": article.locale,

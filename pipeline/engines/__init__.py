@@ -30,3 +30,7 @@ class Engine(Protocol):
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
         """Translate a batch; placeholder tags must come back intact."""
         ...
+
+    def identity(self, source: str, target: str) -> str:
+        """Everything that decides its output for the pair, so a re-run knows when it changed."""
+        ...

@@ -65,3 +65,6 @@ class PseudoEngine:
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
         return [MachineTranslation(pseudolocalize(t), ORIGIN) for t in texts]
+
+    def identity(self, source: str, target: str) -> str:
+        return ORIGIN

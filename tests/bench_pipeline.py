@@ -1,0 +1,198 @@
+"""`make bench-pipeline`: whole `postlingo` processes over generated projects, one table.
+
+At 10, 100 and 500 posts (BENCH_SIZES) of about 40 sentences, English, into 5
+targets, with the pseudo engine: extract, translate and build from a fresh
+copy (posts per second; their sum is the full first run), then `run` with
+nothing changed, then `run` after one post changed, and the peak memory of
+any one of those processes. Each figure is the median of BENCH_ROUNDS (3)
+rounds. With BENCH_BASELINE=<folder holding another checkout's pipeline/>,
+the same rounds also run that code, interleaved, so both rows come from one
+run on the same machine load. Not a timed test: it prints numbers.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10,100,500").split(",") if n]
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+TARGETS = ["ko", "ja", "de", "fr", "es"]
+SENTENCES = 40
+
+_WORDS = (
+    "thread lift skin clinic recovery swelling layer tissue result patient doctor week "
+    "procedure face collagen needle surgery plan price booking consultation cheek line "
+    "jaw neck support effect month year downtime method tension bruise appointment"
+).split()
+_VERBS = "lifts tightens supports shows reduces needs takes keeps improves changes".split()
+
+
+def _sentence(rng: random.Random) -> str:
+    words = [rng.choice(_WORDS) for _ in range(rng.randint(6, 14))]
+    words.insert(1, rng.choice(_VERBS))
+    if rng.random() < 0.2:
+        words[3] = f"**{words[3]}**"
+    if rng.random() < 0.1:
+        words[-2] = f"[{words[-2]}](https://clinic.example/{rng.randint(1, 999)})"
+    return " ".join(words).capitalize() + rng.choice(".!?.")
+
+
+def post(index: int, seed: int = 0) -> str:
+    """A Markdown post of about SENTENCES sentences: headings, paragraphs, a list."""
+    rng = random.Random(index * 7919 + seed)
+    lines = ["---", f"title: Post {index} about {rng.choice(_WORDS)}", "---", ""]
+    left = SENTENCES - 1
+    while left > 0:
+        kind = rng.random()
+        if kind < 0.15:
+            lines += [f"## {_sentence(rng).rstrip('.!?')}", ""]
+            left -= 1
+        elif kind < 0.3:
+            items = min(left, 3)
+            lines += [f"- {_sentence(rng)}" for _ in range(items)] + [""]
+            left -= items
+        else:
+            count = min(left, rng.randint(2, 4))
+            lines += [" ".join(_sentence(rng) for _ in range(count)), ""]
+            left -= count
+    return "\n".join(lines)
+
+
+def make_project(folder: Path, posts: int) -> None:
+    (folder / "source").mkdir(parents=True)
+    targets = ", ".join(f'"{t}"' for t in TARGETS)
+    (folder / "postlingo.toml").write_text(
+        f'targets = [{targets}]\nengine = "pseudo"\n', encoding="utf-8"
+    )
+    for i in range(posts):
+        (folder / "source" / f"post-{i:04d}.md").write_text(post(i), encoding="utf-8")
+
+
+@dataclass
+class Figures:
+    """One code version at one size: a list of seconds (or MB) per measure, one per round."""
+
+    seconds: dict[str, list[float]] = field(default_factory=dict)
+    peak_mb: list[float] = field(default_factory=list)
+
+    def add(self, measure: str, value: float) -> None:
+        self.seconds.setdefault(measure, []).append(value)
+
+    def median(self, measure: str) -> float:
+        return statistics.median(self.seconds[measure])
+
+
+def _postlingo(code: Path, project: Path, *args: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one whole `postlingo` process."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "-C", str(project), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        raise SystemExit(f"postlingo {' '.join(args)} failed:\n{errors.decode()}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def one_round(code: Path, master: Path, figures: Figures) -> None:
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as tmp:
+        project = Path(tmp) / "project"
+        shutil.copytree(master, project)
+        peak = 0.0
+        steps = [
+            ("extract", ["extract"]),
+            ("translate", ["translate", "--engine", "pseudo"]),
+            ("build", ["build", "--pseudo"]),
+            ("no-op run", ["run", "--engine", "pseudo"]),
+        ]
+        for measure, args in steps:
+            seconds, mb = _postlingo(code, project, *args)
+            figures.add(measure, seconds)
+            peak = max(peak, mb)
+        changed = project / "source" / "post-0000.md"
+        changed.write_text(post(0, seed=1), encoding="utf-8")
+        seconds, mb = _postlingo(code, project, "run", "--engine", "pseudo")
+        figures.add("one changed", seconds)
+        figures.peak_mb.append(max(peak, mb))
+        first = sum(figures.seconds[m][-1] for m in ("extract", "translate", "build"))
+        figures.add("full first run", first)
+
+
+def table(results: dict[tuple[str, int], Figures], versions: list[str]) -> list[str]:
+    head = (
+        f"{'code':<9} {'posts':>5} {'extract':>8} {'transl.':>8} {'build':>8} {'full 1st':>9} "
+        f"{'no-op':>7} {'no-op/':>7} {'1 chg':>7} {'1 chg/':>7} {'peak':>6}"
+    )
+    unit = (
+        f"{'':<9} {'':>5} {'posts/s':>8} {'posts/s':>8} {'posts/s':>8} {'run, s':>9} "
+        f"{'run, s':>7} {'full':>7} {'run, s':>7} {'full':>7} {'MB':>6}"
+    )
+    lines = [head, unit]
+    for size in SIZES:
+        for version in versions:
+            f = results[(version, size)]
+            full = f.median("full first run")
+            lines.append(
+                f"{version:<9} {size:>5} {size / f.median('extract'):>8.1f} "
+                f"{size / f.median('translate'):>8.1f} {size / f.median('build'):>8.1f} "
+                f"{full:>9.2f} {f.median('no-op run'):>7.2f} "
+                f"{f.median('no-op run') / full:>7.1%} {f.median('one changed'):>7.2f} "
+                f"{f.median('one changed') / full:>7.1%} {max(f.peak_mb):>6.0f}"
+            )
+    return lines
+
+
+def main() -> None:
+    codes = {"this": REPO}
+    baseline = os.environ.get("BENCH_BASELINE")
+    if baseline:
+        codes = {"baseline": Path(baseline).resolve(), **codes}
+    results: dict[tuple[str, int], Figures] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-masters-") as tmp:
+        for size in SIZES:
+            master = Path(tmp) / f"posts-{size}"
+            make_project(master, size)
+            for round_number in range(ROUNDS):
+                for version, code in codes.items():
+                    figures = results.setdefault((version, size), Figures())
+                    one_round(code, master, figures)
+                    print(
+                        f"{version} {size} posts, round {round_number + 1}/{ROUNDS}: "
+                        f"full {figures.seconds['full first run'][-1]:.1f} s, "
+                        f"no-op {figures.seconds['no-op run'][-1]:.2f} s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    print(
+        f"\nwhole postlingo processes, pseudo engine, {len(TARGETS)} targets, "
+        f"~{SENTENCES} sentences per post; medians of {ROUNDS} rounds; "
+        f"{os.cpu_count()} CPUs"
+    )
+    for line in table(results, list(codes)):
+        print(line)
+    print(
+        "full 1st run = extract + translate + build from a fresh copy; no-op run = `run` "
+        "right after; 1 chg = `run` after one post changed; peak = largest RSS of one process"
+    )
+
+
+if __name__ == "__main__":
+    main()

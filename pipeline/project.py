@@ -111,10 +111,10 @@ def _templates(
         files.ensure_folders({config.locales_path})
     for post in stale:
         pot, path = made[post.slug], pot_path(config, post.slug)
-        text = catalog.dump(pot, config.wrap_width)
-        if files.write_atomic(path, text):
+        if write_catalog(config, path, pot):
             changed.append(path)
-        record = {"inputs": _pot_inputs(config, post), "output": digest(text.encode("utf-8"))}
+        # Read back, under the lock: templates are ours alone, nobody saves them.
+        record = {"inputs": _pot_inputs(config, post), "output": file_digest(path)}
         state.put(f"pot:{post.slug}", {**record, "entries": len(pot)})
         entries += len(pot)
     return made, changed, entries

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import segment, sources
+from pipeline import sources
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
@@ -85,6 +84,8 @@ def workers() -> int:
 
 
 def _read(path: Path, config: Config) -> Document:
+    from pipeline import segment  # imported only by a run that reads a post
+
     return segment.segment_document(sources.read(path, config.root, config.ignore, config.raw_html))
 
 
@@ -93,6 +94,8 @@ def _read_many(config: Config, paths: Sequence[Path]) -> list[Document]:
     count = workers()
     if len(paths) < POOL_THRESHOLD or count < 2:
         return [_read(p, config) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(paths) // (count * 4))
     with ProcessPoolExecutor(count) as pool:
         return list(pool.map(_read, paths, [config] * len(paths), chunksize=chunk))

@@ -527,15 +527,12 @@ def build(
         return parsed[key]
 
     result = BuildResult()
-    refs: list[PageRef] = []
-    for post in chosen:
-        refs.append(PageRef(post.slug, post.lang, post.lang, post.where))
-        for locale in keys[post.slug]:
-            key = (post.slug, locale)
-            decision, shows_pseudo = _judged(config, state, key, on_disk[key], pseudo, catalog_of)
-            result.decisions.append(decision)
-            if decision.published:
-                refs.append(PageRef(post.slug, locale, post.lang, post.where, shows_pseudo))
+
+    def judged(slug: str, locale: str) -> tuple[publish.Decision, bool]:
+        key = (slug, locale)
+        return _judged(config, state, key, on_disk[key], pseudo, catalog_of)
+
+    refs, result.decisions = publish.plan(chosen, keys, judged)
     result.pages = len(refs)
 
     site = config.site_path
@@ -565,6 +562,10 @@ def build(
             f"{r.slug} {inputs[post_path(r.locale, r.slug)]}" for r in refs if r.locale == locale
         )
         inputs[f"{locale}/index.html"] = digest(common, " ".join(every_locale), *listed_posts)
+    everyone = sorted((ref.slug, ref.locale, ref.lang) for ref in refs)
+    inputs["index.html"] = digest(common, *(f"{loc} {lang}" for _, loc, lang in everyone))
+    inputs["sitemap.xml"] = digest(common, *(" ".join(ref) for ref in everyone))
+    inputs["style.css"] = common
     kept = {
         rel: record
         for rel, key in inputs.items()
@@ -587,11 +588,13 @@ def build(
         return None if record is None else record.get("listing")
 
     pages = Site(refs, config, article_of, listing_of)
-    outputs: dict[str, str | bytes] = dict(pages.render(lambda rel: rel not in kept))
+    outputs: dict[str, str | bytes] = {}
+    if len(kept) < len(inputs):
+        outputs.update(pages.render(lambda rel: rel not in kept))
     for rel, content in outputs.items():
         if rel in inputs:
             record = {"inputs": inputs[rel], "output": digest(str(content))}
-            if rel.endswith(".html") and not rel.endswith("/index.html"):
+            if "/" in rel and not rel.endswith("/index.html"):
                 locale, _, slug = rel[: -len(".html")].partition("/")
                 record["listing"] = listed(pages.articles[(locale, slug)])
             state.put(f"page:{where}/{rel}", record)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -11,7 +12,10 @@ from pipeline import catalog
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines.pseudo import is_pseudo
-from pipeline.site import Edition
+from pipeline.site import Edition, PageRef
+
+if TYPE_CHECKING:
+    from pipeline.posts import Post
 
 
 @dataclass(frozen=True)
@@ -79,22 +83,22 @@ def decide(
 
 
 def plan(
-    config: Config,
-    docs: Sequence[Document],
-    catalogs: dict[tuple[str, str], polib.POFile | None],
-    *,
-    pseudo: bool = False,
-) -> tuple[list[Edition], list[Decision]]:
-    """Source pages always; each translation where its policy allows."""
-    editions: list[Edition] = []
+    chosen: Sequence[Post],
+    targets: Mapping[str, Sequence[str]],
+    judged: Callable[[str, str], tuple[Decision, bool]],
+) -> tuple[list[PageRef], list[Decision]]:
+    """Source pages always; each translation where its policy allows.
+
+    `judged(slug, locale)` gives a catalog's decision and whether its page is a
+    pseudo preview; `targets` the locales of each post.
+    """
+    refs: list[PageRef] = []
     decisions: list[Decision] = []
-    for doc in docs:
-        editions.append(Edition(doc, doc.lang, {}))
-        for (slug, locale), po in catalogs.items():
-            if slug != doc.slug:
-                continue
-            edition, decision = decide(doc, locale, po, config, pseudo=pseudo)
+    for post in chosen:
+        refs.append(PageRef(post.slug, post.lang, post.lang, post.where))
+        for locale in targets[post.slug]:
+            decision, shows_pseudo = judged(post.slug, locale)
             decisions.append(decision)
-            if edition is not None:
-                editions.append(edition)
-    return editions, decisions
+            if decision.published:
+                refs.append(PageRef(post.slug, locale, post.lang, post.where, shows_pseudo))
+    return refs, decisions

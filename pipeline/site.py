@@ -15,9 +15,9 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
-import jinja2
 from babel.core import get_global, parse_locale
 from markupsafe import Markup
 
@@ -26,6 +26,9 @@ from pipeline.article import Article, bcp47, images, localize
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
+
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGE = Path(__file__).parent
 _LOCALE_RE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")
@@ -206,6 +209,8 @@ def _url_path(path: str) -> str:
 
 def environment(config: Config) -> jinja2.Environment:
     """Project templates first (any one may be overridden), then the package's."""
+    import jinja2
+
     loaders: list[jinja2.BaseLoader] = []
     project = config.root / config.templates_dir
     if project.is_dir():
@@ -222,6 +227,8 @@ def environment(config: Config) -> jinja2.Environment:
 
 
 def _render(env: jinja2.Environment, name: str, **context: object) -> str:
+    import jinja2
+
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -322,7 +329,6 @@ class Site:
         self.refs = sorted(refs, key=lambda e: (e.slug, e.locale))
         self.config = config
         self.urls = _Urls(config.base_url)
-        self.env = environment(config)
         self.site_name = config.project or "Posts"
         self.by_slug: dict[str, list[PageRef]] = defaultdict(list)
         self.by_locale: dict[str, list[PageRef]] = defaultdict(list)
@@ -334,6 +340,10 @@ class Site:
         self.articles: dict[tuple[str, str], Article] = {}
         self.sitemap: list[tuple[str, tuple[Link, ...]]] = []
 
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        return environment(self.config)
+
     def article(self, ref: PageRef) -> Article:
         key = (ref.locale, ref.slug)
         if key not in self.articles:
@@ -341,7 +351,7 @@ class Site:
         return self.articles[key]
 
     def render(self, wanted: Callable[[str], bool] = lambda path: True) -> dict[str, str]:
-        """The wanted pages, and always the root index, the style sheet and the sitemap."""
+        """The wanted pages; the links between all pages are worked out whatever is wanted."""
         out: dict[str, str] = {}
         for ref in self.refs:
             path = post_path(ref.locale, ref.slug)
@@ -354,10 +364,14 @@ class Site:
             versions = self.versions(paths, locale, "index.html")
             if wanted(paths[locale]):
                 out[paths[locale]] = self.locale_index(locale, versions)
-        out["index.html"] = self.root_index()
-        out["style.css"] = stylesheet()
-        entries = sorted(self.sitemap, key=lambda entry: entry[0])
-        out["sitemap.xml"] = _render(self.env, "sitemap.xml", entries=entries)
+        if wanted("index.html"):
+            out["index.html"] = self.root_index()
+        if wanted("style.css"):
+            out["style.css"] = stylesheet()
+        if wanted("sitemap.xml"):
+            self.sitemap.append((self.urls.loc("index.html"), ()))
+            entries = sorted(self.sitemap, key=lambda entry: entry[0])
+            out["sitemap.xml"] = _render(self.env, "sitemap.xml", entries=entries)
         return dict(sorted(out.items()))
 
     def versions(
@@ -480,7 +494,6 @@ class Site:
             site_name=self.site_name,
             og_locale=og_locale(lang),
         )
-        self.sitemap.append((self.urls.loc("index.html"), ()))
         return _render(self.env, "languages.html", page=page, languages=choices)
 
 

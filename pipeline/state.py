@@ -65,19 +65,15 @@ def code_identity() -> str:
     The code is identified by each module's size and modification time, so an
     edited checkout (no new version number) never reuses what the old code made.
     """
-    from importlib.metadata import PackageNotFoundError, version
+    from pipeline import __version__
 
     package = Path(__file__).parent
-    try:
-        release = version("postlingo")
-    except PackageNotFoundError:
-        release = "unknown"
     stamps = []
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".html", ".xml", ".css") and path.is_file():
             st = path.stat()
             stamps.append(f"{path.relative_to(package).as_posix()} {st.st_size} {st.st_mtime_ns}")
-    return digest(release, *stamps)
+    return digest(__version__, *stamps)
 
 
 class State:

@@ -89,10 +89,10 @@ def _read(path: Path, config: Config) -> Document:
     return segment.segment_document(sources.read(path, config.root, config.ignore, config.raw_html))
 
 
-def _read_many(config: Config, paths: Sequence[Path]) -> list[Document]:
+def _read_many(config: Config, paths: Sequence[Path], parallel: bool) -> list[Document]:
     """Read posts in order; in a process pool when there are enough of them."""
     count = workers()
-    if len(paths) < POOL_THRESHOLD or count < 2:
+    if not parallel or len(paths) < POOL_THRESHOLD or count < 2:
         return [_read(p, config) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
@@ -101,10 +101,11 @@ def _read_many(config: Config, paths: Sequence[Path]) -> list[Document]:
         return list(pool.map(_read, paths, [config] * len(paths), chunksize=chunk))
 
 
-def parse(config: Config, posts: Sequence[Post]) -> None:
+def parse(config: Config, posts: Sequence[Post], parallel: bool = True) -> None:
     """Give every post its tree (those not parsed yet, all at once so a pool can share them)."""
     todo = [p for p in posts if p._doc is None]
-    for post, doc in zip(todo, _read_many(config, [p.path for p in todo]), strict=True):
+    read = _read_many(config, [p.path for p in todo], parallel)
+    for post, doc in zip(todo, read, strict=True):
         fresh = Post.of(doc, post.source)
         fresh.path = post.path
         post.__dict__.update(fresh.__dict__)

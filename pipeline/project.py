@@ -14,8 +14,7 @@ from pathlib import Path
 
 import polib
 
-from pipeline import catalog, files, locales, posts, publish
-from pipeline.article import Article
+from pipeline import catalog, files, locales, pages, posts, publish
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines import Engine, MachineTranslation
@@ -508,7 +507,7 @@ def build(
     A page whose post, catalog, policy, templates and language versions are as
     the state recorded, and whose file is as written, is not rendered again.
     """
-    from pipeline.site import Edition, PageRef, Site, article, assets_of, listed, post_path
+    from pipeline.site import PageRef, Site, assets_of, post_path
 
     check_targets(config, only)
     chosen = as_posts(items)
@@ -571,37 +570,28 @@ def build(
         for rel, key in inputs.items()
         if (record := state.fresh(f"page:{where}/{rel}", key, file_digest(site / rel)))
     }
-    posts.parse(config, [by_slug[slug] for slug in sorted({
-        r.slug for r in refs if post_path(r.locale, r.slug) not in kept})])  # fmt: skip
-
-    def article_of(ref: PageRef) -> Article:
-        translations: dict[str, str] = {}
-        if ref.locale != ref.lang:
-            key = (ref.slug, ref.locale)
-            verdict = publish.judge(ref.slug, ref.locale, catalog_of(key), config, pseudo=pseudo)
-            translations = verdict.translations or {}
-        doc = by_slug[ref.slug].document
-        return article(Edition(doc, ref.locale, translations, ref.pseudo), config)
+    wanted = {rel for rel in inputs if rel not in kept}
+    rendered = pages.render_all(config, refs, chosen, wanted, pseudo)
+    listings = {path: listing for path, _, listing in rendered}
+    outputs: dict[str, str | bytes] = {path: html for path, html, _ in rendered}
 
     def listing_of(ref: PageRef) -> dict[str, str] | None:
-        record = kept.get(post_path(ref.locale, ref.slug))
-        return None if record is None else record.get("listing")
+        path = post_path(ref.locale, ref.slug)
+        record = kept.get(path)
+        return listings.get(path) if record is None else record.get("listing")
 
-    pages = Site(refs, config, article_of, listing_of)
-    outputs: dict[str, str | bytes] = {}
-    if len(kept) < len(inputs):
-        outputs.update(pages.render(lambda rel: rel not in kept))
+    if wanted - set(outputs):
+        site_pages = Site(refs, config, pages.article_maker(config, by_slug, pseudo), listing_of)
+        outputs.update(site_pages.render(lambda rel: rel in wanted and rel not in listings))
     for rel, content in outputs.items():
-        if rel in inputs:
-            record = {"inputs": inputs[rel], "output": digest(str(content))}
-            if "/" in rel and not rel.endswith("/index.html"):
-                locale, _, slug = rel[: -len(".html")].partition("/")
-                record["listing"] = listed(pages.articles[(locale, slug)])
-            state.put(f"page:{where}/{rel}", record)
+        record = {"inputs": inputs[rel], "output": digest(str(content))}
+        if rel in listings:
+            record["listing"] = listings[rel]
+        state.put(f"page:{where}/{rel}", record)
     made = set(outputs) | set(kept)
     for target, origin in assets_of(((p.where, p.images) for p in chosen), config).items():
         source = config.resolve(origin)
-        if target in made:
+        if target in made or target in inputs:
             raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
         if source.is_file():
             outputs[target] = files.read_bytes(source)

@@ -431,6 +431,11 @@ class Site:
             **kw,  # type: ignore[arg-type]
         )
 
+    def post_page(self, ref: PageRef) -> str:
+        """One post page alone (a worker's share of the site)."""
+        paths = {e.locale: post_path(e.locale, ref.slug) for e in self.by_slug[ref.slug]}
+        return self.post(ref, self.versions(paths, ref.locale, paths.get(ref.lang)))
+
     def post(self, ref: PageRef, versions: tuple[tuple[Link, ...], tuple[Link, ...]]) -> str:
         locale = ref.locale
         article = self.article(ref)

@@ -311,3 +311,24 @@ def test_random_sequences_of_edits_match_a_clean_run(tmp_path: Path) -> None:
         for edit in rng.sample(edits, 2):
             edit()
         assert run(root) == clean_run(root, tmp_path / "clean")
+
+
+def test_pool_output_is_serial_output_byte_for_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts read and pages made by worker processes: the same bytes as in one process."""
+    monkeypatch.setattr(posts, "workers", lambda: 2)  # a pool even on one core
+    made = {}
+    for name, threshold in (("serial", 10**6), ("pool", 0)):
+        monkeypatch.setattr(posts, "POOL_THRESHOLD", threshold)
+        root = tmp_path / name / "blog"
+        make_project(root, tmp_path / "no-models")
+        for i in range(7):
+            text = POSTS["beta"].replace("Beta post", f"Post number {i}")
+            (root / "source" / f"more-{i}.md").write_text(text + f"\nPost {i} ends here.\n")
+        de_alpha = root / "locales" / "de" / "alpha.po"
+        run(root)
+        review_one_entry(de_alpha)
+        made[name] = run(root)
+    assert made["pool"] == made["serial"]
+    assert "site/de/alpha.html" in made["pool"]

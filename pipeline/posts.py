@@ -163,6 +163,8 @@ def load(config: Config, selection: Sequence[str], state: State) -> list[Post]:
         if problem:
             raise PostlingoError(problem, post.where)
         if post.slug in seen:
-            raise PostlingoError(f"slug {post.slug!r} is also used by {seen[post.slug]}", post.where)
+            raise PostlingoError(
+                f"slug {post.slug!r} is also used by {seen[post.slug]}", post.where
+            )
         seen[post.slug] = post.where
     return posts

@@ -29,12 +29,54 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGETS = ["ko", "ja", "de", "fr", "es"]
 SENTENCES = 40
 
-_WORDS = (
-    "thread lift skin clinic recovery swelling layer tissue result patient doctor week "
-    "procedure face collagen needle surgery plan price booking consultation cheek line "
-    "jaw neck support effect month year downtime method tension bruise appointment"
-).split()
-_VERBS = "lifts tightens supports shows reduces needs takes keeps improves changes".split()
+_WORDS = [
+    "thread",
+    "lift",
+    "skin",
+    "clinic",
+    "recovery",
+    "swelling",
+    "layer",
+    "tissue",
+    "result",
+    "patient",
+    "doctor",
+    "week",
+    "procedure",
+    "face",
+    "collagen",
+    "needle",
+    "surgery",
+    "plan",
+    "price",
+    "booking",
+    "consultation",
+    "cheek",
+    "line",
+    "jaw",
+    "neck",
+    "support",
+    "effect",
+    "month",
+    "year",
+    "downtime",
+    "method",
+    "tension",
+    "bruise",
+    "appointment",
+]
+_VERBS = [
+    "lifts",
+    "tightens",
+    "supports",
+    "shows",
+    "reduces",
+    "needs",
+    "takes",
+    "keeps",
+    "improves",
+    "changes",
+]
 
 
 def _sentence(rng: random.Random) -> str:

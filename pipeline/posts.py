@@ -23,9 +23,10 @@ from pipeline.files import read_bytes
 from pipeline.site import slug_problem
 from pipeline.state import State, code_identity, digest
 
-# Fewer posts than this are parsed in the parent: below it, starting the
-# workers costs more than they save (measured on 2 cores: see tests/bench_pipeline.py).
-POOL_THRESHOLD = 24
+# Fewer posts than this are read in the parent: below it, starting the workers
+# costs about what they save (`python -m tests.bench_pipeline --pool` on 2 cores:
+# even at 8 posts, the pool ahead from 16).
+POOL_THRESHOLD = 16
 
 
 @dataclass
@@ -96,6 +97,10 @@ def _read_many(config: Config, paths: Sequence[Path], parallel: bool) -> list[Do
         return [_read(p, config) for p in paths]
     from concurrent.futures import ProcessPoolExecutor
 
+    from pipeline import segment  # noqa: F401  (imported once, before the workers fork)
+
+    for suffix in {p.suffix.lower() for p in paths}:
+        sources.reader(suffix)
     chunk = max(1, len(paths) // (count * 4))
     with ProcessPoolExecutor(count) as pool:
         return list(pool.map(_read, paths, [config] * len(paths), chunksize=chunk))

@@ -34,7 +34,7 @@ READERS: dict[str, str] = {
 }
 
 
-def _reader(suffix: str) -> Callable[[str, str], Draft] | None:
+def reader(suffix: str) -> Callable[[str, str], Draft] | None:
     name = READERS.get(suffix)
     if name is None:
         return None
@@ -114,8 +114,8 @@ def read(
 ) -> Document:
     """Parse one post; units carry no segments yet (segment_document adds them)."""
     where = _relative(path, root)
-    reader = _reader(path.suffix.lower())
-    if reader is None:
+    parse = reader(path.suffix.lower())
+    if parse is None:
         raise PostlingoError(f"not a post: {' '.join(READERS)} files are read", where)
     try:
         source = read_text(path)
@@ -127,7 +127,7 @@ def read(
         return origin[min(max(line, 1), len(origin)) - 1] if origin else 1
 
     try:
-        draft = reader(kept, raw_html)
+        draft = parse(kept, raw_html)
     except PostlingoError as exc:
         line = original(exc.line) if exc.line is not None else None
         raise PostlingoError(exc.message, where, line) from exc

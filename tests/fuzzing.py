@@ -2,12 +2,16 @@
 
 `make test` runs each target briefly; `make fuzz` sets POSTLINGO_FUZZ_EXAMPLES
 for a long run. The property everywhere: an input is accepted, or it gets a
-PostlingoError naming the file; never any other exception.
+PostlingoError naming the file; never any other exception, and never more
+than 10x the input's size in memory.
 """
 
 from __future__ import annotations
 
 import os
+import tracemalloc
+from collections.abc import Callable
+from typing import TypeVar
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -44,3 +48,25 @@ def mutated(draw: st.DrawFn, seeds: list[bytes], tokens: list[bytes]) -> bytes:
         elif op == "truncate":
             del data[at:]
     return bytes(data)
+
+
+T = TypeVar("T")
+# The fixed cost of one read (parser tables, renderer set-up) on top of the
+# bound of 10x the input: what is left catches amplification, such as an
+# entity or alias that expands, not the constant of the libraries.
+MEMORY_FLOOR = 8 * 2**20
+
+
+def within_memory(read: Callable[[], T], size: int) -> T:
+    """Run one read and fail if its peak traced memory exceeds 10x the input plus the floor.
+
+    Call it after the process has paid its one-time costs (the caller warms up).
+    """
+    tracemalloc.start()
+    try:
+        result = read()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak <= 10 * size + MEMORY_FLOOR, f"{peak} bytes for a {size}-byte input"
+    return result

@@ -8,7 +8,9 @@ bombs and cycles) are pinned as exact one-line errors.
 
 from __future__ import annotations
 
+import functools
 import resource
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from pipeline import catalog, sources
 from pipeline.article import localize
 from pipeline.errors import PostlingoError
 from pipeline.segment import segment_document
-from tests.fuzzing import FUZZ, mutated
+from tests.fuzzing import FUZZ, mutated, within_memory
 
 CORPUS = Path(__file__).parent / "fixtures" / "faithful"
 SEEDS = {
@@ -34,6 +36,22 @@ TOKENS = [
 
 
 def _read(tmp: Path, suffix: str, data: bytes) -> None:
+    """Read, segment, template and render one input, within the memory bound."""
+    _warm_up()
+    within_memory(lambda: _read_unbounded(tmp, suffix, data), len(data))
+
+
+@functools.cache
+def _warm_up() -> None:
+    """Load what is loaded once per process (language profiles, parsers) before measuring."""
+    tmp = Path(tempfile.mkdtemp(prefix="postlingo-warm-"))
+    for suffix, seeds in SEEDS.items():
+        for seed in seeds:
+            _read_unbounded(tmp, suffix, seed)
+    _read_unbounded(tmp, ".txt", b"A post that declares no language, so it is detected.\n")
+
+
+def _read_unbounded(tmp: Path, suffix: str, data: bytes) -> None:
     path = tmp / "source" / f"fuzz{suffix}"
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(data)

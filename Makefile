@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract segment-eval clean
+.PHONY: install run test fuzz lint bench bench-extract bench-pipeline segment-eval clean
 
 install: $(STAMP)
 
@@ -34,10 +34,16 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench_extract
+	$(BIN)/python -m tests.bench_pipeline
 	$(BIN)/python -m tests.bench
 
 bench-extract: install
 	$(BIN)/python -m tests.bench_extract
+
+# Whole postlingo processes at 10/100/500 posts: first run, no-op run, one post changed
+# (BENCH_SIZES, BENCH_ROUNDS; BENCH_BASELINE=<folder with another pipeline/> adds its rows)
+bench-pipeline: install
+	$(BIN)/python -m tests.bench_pipeline
 
 # Precision and recall of sentence boundaries on tests/fixtures/segment/ (SHOW=1: each miss)
 segment-eval: install

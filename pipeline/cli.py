@@ -75,10 +75,13 @@ class Context:
             self._state = State.load(self.root)
         return self._state
 
-    def save_state(self) -> None:
-        """Keep what this run made, once it all succeeded (a failed run only costs time)."""
+    def save_state(self, whole: bool = False) -> None:
+        """Keep what this run made, once it all succeeded (a failed run only costs time).
+
+        A whole run (`run` over every locale) also forgets what no longer exists.
+        """
         if self._state is not None:
-            self._state.save()
+            self._state.save(prune=whole)
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root when it is inside."""
@@ -234,6 +237,7 @@ def _build(
     pseudo: bool,
     out: Path | None,
     everything: bool = True,
+    whole_run: bool = False,
 ) -> int:
     from dataclasses import replace
 
@@ -248,7 +252,7 @@ def _build(
         prune=everything and not to,
         state=ctx.state,
     )
-    ctx.save_state()
+    ctx.save_state(whole=whole_run)
     for line in gate.table(result.decisions):
         click.echo(line)
     for warning in result.warnings:
@@ -323,7 +327,7 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
     """Extract, translate and build: the main job."""
     ctx.lock()
     chosen, result = _translate(ctx, (), to, engine)
-    sys.exit(_build(ctx, chosen, to, result.used_pseudo, None))
+    sys.exit(_build(ctx, chosen, to, result.used_pseudo, None, whole_run=not to))
 
 
 @cli.command()

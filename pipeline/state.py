@@ -83,6 +83,7 @@ class State:
         self.path = path
         self.records: dict[str, Record] = records or {}
         self._loaded = json.dumps(self.records, sort_keys=True)
+        self._used: set[str] = set()  # keys this run asked for or made
 
     @classmethod
     def load(cls, root: Path) -> State:
@@ -99,14 +100,14 @@ class State:
             or not isinstance(data.get("records"), dict)
         ):
             return cls(path)
-        records = {k: v for k, v in data["records"].items() if isinstance(v, dict)}
-        state = cls(path, records)
-        return state
+        return cls(path, {k: v for k, v in data["records"].items() if isinstance(v, dict)})
 
     def get(self, key: str) -> Record | None:
+        self._used.add(key)
         return self.records.get(key)
 
     def put(self, key: str, record: Record) -> None:
+        self._used.add(key)
         self.records[key] = record
 
     def drop(self, key: str) -> None:
@@ -114,14 +115,17 @@ class State:
 
     def fresh(self, key: str, inputs: str, output: str | None) -> Record | None:
         """The record, if it was made from `inputs` and the file still holds what was written."""
-        record = self.records.get(key)
+        record = self.get(key)
         if record is None or output is None:
             return None
         if record.get("inputs") != inputs or record.get("output") != output:
             return None
         return record
 
-    def save(self) -> None:
+    def save(self, prune: bool = False) -> None:
+        """Write the records; with `prune` (a whole run), only those this run used."""
+        if prune:
+            self.records = {k: v for k, v in self.records.items() if k in self._used}
         text = json.dumps(self.records, sort_keys=True)
         if text == self._loaded:
             return

@@ -332,3 +332,18 @@ def test_pool_output_is_serial_output_byte_for_byte(
         made[name] = run(root)
     assert made["pool"] == made["serial"]
     assert "site/de/alpha.html" in made["pool"]
+
+
+def test_a_whole_run_forgets_what_no_longer_exists(tmp_path: Path) -> None:
+    root = tmp_path / "blog"
+    make_project(root, tmp_path / "no-models")
+    extra = root / "source" / "extra.md"
+    extra.write_text("---\nlang: en\n---\nA short extra post.\n")
+    postlingo(root, "run")
+    records = json.loads((root / STATE_FILE).read_text())["records"]
+    assert any("extra" in key for key in records)
+    extra.unlink()
+    postlingo(root, "run")
+    records = json.loads((root / STATE_FILE).read_text())["records"]
+    assert not [key for key in records if "extra" in key]
+    assert "pot:alpha" in records and "page:site/en/alpha.html" in records

@@ -241,10 +241,10 @@ def _build(
 ) -> int:
     from dataclasses import replace
 
-    from pipeline import gate, project
+    from pipeline import building, gate
 
     config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
-    result = project.build(
+    result = building.build(
         config,
         chosen,
         only=_locales(to),

@@ -1,0 +1,199 @@
+"""The build stage: the localized site from the posts and their catalogs.
+
+A page is made again only when what it is made from changed (its post, its
+catalog and the locale's policy, the templates, which locales the post is
+published in) or its file is not as written; the indexes and the sitemap
+likewise, from what they list. Post pages are made in a process pool when
+there are enough of them (pages.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from pipeline import files, pages, publish
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.errors import PostlingoError
+from pipeline.posts import Post, as_posts
+from pipeline.project import check_targets, existing, no_state, po_path, relative, targets_for
+from pipeline.site import PageRef, Site, assets_of, post_path
+from pipeline.state import State, digest, file_digest, tree_digest
+
+# --- build -------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    pages: int = 0
+    decisions: list[publish.Decision] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # stale pages of an earlier build
+
+    @property
+    def held_back(self) -> list[publish.Decision]:
+        return [d for d in self.decisions if not d.published]
+
+
+SITE_MANIFEST = ".postlingo-files"  # what the last full build wrote, so stale pages go
+
+
+def _judged(
+    config: Config,
+    state: State,
+    key: tuple[str, str],
+    on_disk: str | None,
+    pseudo: bool,
+    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
+) -> tuple[publish.Decision, bool]:
+    """The publishing decision for a catalog, and whether its page is a pseudo preview.
+
+    Kept in the state by the catalog's digest and its locale's policy, so an
+    unchanged catalog is not read to know whether it is published.
+    """
+    slug, locale = key
+    name = f"verdict:{locale}/{slug}"
+    inputs = digest(repr(config.for_locale(locale)), str(pseudo))
+    record = state.fresh(name, inputs, on_disk)
+    if record is not None:
+        published, percent, reason = record["published"], record["percent"], record["reason"]
+        return publish.Decision(slug, locale, published, percent, reason), record["pseudo"]
+    verdict = publish.judge(slug, locale, catalog_of(key), config, pseudo=pseudo)
+    if on_disk is not None:
+        d = verdict.decision
+        fields = {"published": d.published, "percent": d.percent, "reason": d.reason}
+        state.put(name, {"inputs": inputs, "output": on_disk, **fields, "pseudo": verdict.pseudo})
+    return verdict.decision, verdict.pseudo
+
+
+def build(
+    config: Config,
+    items: Sequence[Post] | Sequence[Document],
+    *,
+    only: Sequence[str] = (),
+    pseudo: bool = False,
+    prune: bool = True,
+    state: State | None = None,
+) -> BuildResult:
+    """Render every source page and every translation its locale's policy allows.
+
+    With `prune` (a full build), pages an earlier build wrote that are no longer
+    published are removed, so a held-back locale or a pseudo preview never
+    lingers in a deployed site. Only files listed in the manifest are touched.
+    A page whose post, catalog, policy, templates and language versions are as
+    the state recorded, and whose file is as written, is not rendered again.
+    """
+
+    check_targets(config, only)
+    chosen = as_posts(items)
+    state = state if state is not None else no_state(config)
+    by_slug = {post.slug: post for post in chosen}
+    keys = {post.slug: targets_for(post, config, only) for post in chosen}
+    on_disk = {
+        (slug, loc): file_digest(po_path(config, loc, slug)) for slug, locs in keys.items()
+        for loc in locs
+    }  # fmt: skip
+    parsed: dict[tuple[str, str], polib.POFile | None] = {}
+
+    def catalog_of(key: tuple[str, str]) -> polib.POFile | None:
+        if key not in parsed:
+            parsed[key] = existing(config, key[1], key[0])
+        return parsed[key]
+
+    result = BuildResult()
+
+    def judged(slug: str, locale: str) -> tuple[publish.Decision, bool]:
+        key = (slug, locale)
+        return _judged(config, state, key, on_disk[key], pseudo, catalog_of)
+
+    refs, result.decisions = publish.plan(chosen, keys, judged)
+    result.pages = len(refs)
+
+    site = config.site_path
+    where = relative(config, site)
+    common = digest(
+        repr((config.project, config.base_url, config.source_dir, str(pseudo))),
+        tree_digest([config.resolve(config.templates_dir)]),
+    )
+    versions: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        versions[ref.slug].append(ref.locale)
+    inputs: dict[str, str] = {}
+    for ref in refs:
+        own = ref.locale == ref.lang
+        inputs[post_path(ref.locale, ref.slug)] = digest(
+            common,
+            by_slug[ref.slug].source,
+            ref.locale,
+            "" if own else on_disk[(ref.slug, ref.locale)],
+            "" if own else repr(config.for_locale(ref.locale)),
+            str(ref.pseudo),
+            " ".join(sorted(versions[ref.slug])),
+        )
+    every_locale = sorted({ref.locale for ref in refs})
+    for locale in every_locale:
+        listed_posts = sorted(
+            f"{r.slug} {inputs[post_path(r.locale, r.slug)]}" for r in refs if r.locale == locale
+        )
+        inputs[f"{locale}/index.html"] = digest(common, " ".join(every_locale), *listed_posts)
+    everyone = sorted((ref.slug, ref.locale, ref.lang) for ref in refs)
+    inputs["index.html"] = digest(common, *(f"{loc} {lang}" for _, loc, lang in everyone))
+    inputs["sitemap.xml"] = digest(common, *(" ".join(ref) for ref in everyone))
+    inputs["style.css"] = common
+    kept = {
+        rel: record
+        for rel, key in inputs.items()
+        if (record := state.fresh(f"page:{where}/{rel}", key, file_digest(site / rel)))
+    }
+    wanted = {rel for rel in inputs if rel not in kept}
+    rendered = pages.render_all(config, refs, chosen, wanted, pseudo)
+    listings = {path: listing for path, _, listing in rendered}
+    outputs: dict[str, str | bytes] = {path: html for path, html, _ in rendered}
+
+    def listing_of(ref: PageRef) -> dict[str, str] | None:
+        path = post_path(ref.locale, ref.slug)
+        record = kept.get(path)
+        return listings.get(path) if record is None else record.get("listing")
+
+    if wanted - set(outputs):
+        site_pages = Site(refs, config, pages.article_maker(config, by_slug, pseudo), listing_of)
+        outputs.update(site_pages.render(lambda rel: rel in wanted and rel not in listings))
+    for rel, content in outputs.items():
+        record = {"inputs": inputs[rel], "output": digest(str(content))}
+        if rel in listings:
+            record["listing"] = listings[rel]
+        state.put(f"page:{where}/{rel}", record)
+    made = set(outputs) | set(kept)
+    for target, origin in assets_of(((p.where, p.images) for p in chosen), config).items():
+        source = config.resolve(origin)
+        if target in made or target in inputs:
+            raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
+        if source.is_file():
+            outputs[target] = files.read_bytes(source)
+        else:
+            result.warnings.append(f"{origin}: image not found; the page links to it anyway")
+    if not config.base_url:
+        result.warnings.append(
+            "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
+            "and search engines want them absolute"
+        )
+    files.ensure_folders({site} | {(site / rel).parent for rel in outputs})
+    for rel, content in sorted(outputs.items()):
+        if files.write_atomic(site / rel, content):
+            result.written.append(site / rel)
+    if prune:
+        manifest = site / SITE_MANIFEST
+        before = files.read_text(manifest).split() if manifest.is_file() else []
+        for rel in sorted(set(before) - set(outputs) - set(kept)):
+            stale = site / rel
+            if ".." not in Path(rel).parts and stale.is_file():
+                files.remove(stale)
+                result.removed.append(stale)
+        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(set(outputs) | set(kept))))
+    return result

@@ -82,7 +82,7 @@ class State:
     def __init__(self, path: Path, records: dict[str, Record] | None = None) -> None:
         self.path = path
         self.records: dict[str, Record] = records or {}
-        self._loaded = json.dumps(self.records, sort_keys=True)
+        self._changed = False
         self._used: set[str] = set()  # keys this run asked for or made
 
     @classmethod
@@ -108,10 +108,13 @@ class State:
 
     def put(self, key: str, record: Record) -> None:
         self._used.add(key)
-        self.records[key] = record
+        if self.records.get(key) != record:
+            self.records[key] = record
+            self._changed = True
 
     def drop(self, key: str) -> None:
-        self.records.pop(key, None)
+        if self.records.pop(key, None) is not None:
+            self._changed = True
 
     def fresh(self, key: str, inputs: str, output: str | None) -> Record | None:
         """The record, if it was made from `inputs` and the file still holds what was written."""
@@ -124,11 +127,11 @@ class State:
 
     def save(self, prune: bool = False) -> None:
         """Write the records; with `prune` (a whole run), only those this run used."""
-        if prune:
+        if prune and not self._used.issuperset(self.records):
             self.records = {k: v for k, v in self.records.items() if k in self._used}
-        text = json.dumps(self.records, sort_keys=True)
-        if text == self._loaded:
+            self._changed = True
+        if not self._changed:
             return
         payload = {"format": FORMAT, "code": code_identity(), "records": self.records}
         files.write_atomic(self.path, json.dumps(payload, sort_keys=True, ensure_ascii=False))
-        self._loaded = text
+        self._changed = False

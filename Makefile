@@ -3,14 +3,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract bench-pipeline segment-eval clean
+.PHONY: install run test fuzz lint bench bench-extract bench-pipeline bench-ray segment-eval clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,ray]'
 	# argostranslate without its declared deps (stanza/spacy/torch): see README
 	$(BIN)/pip install --quiet --no-deps 'argostranslate==1.11.0'
 	touch $(STAMP)
@@ -44,6 +44,10 @@ bench-extract: install
 # (BENCH_SIZES, BENCH_ROUNDS; BENCH_BASELINE=<folder with another pipeline/> adds its rows)
 bench-pipeline: install
 	$(BIN)/python -m tests.bench_pipeline
+
+# The local engine against a local Ray cluster (2 workers x 1 thread), 200 posts (BENCH_POSTS)
+bench-ray: install
+	$(BIN)/python -m tests.bench_ray
 
 # Precision and recall of sentence boundaries on tests/fixtures/segment/ (SHOW=1: each miss)
 segment-eval: install

@@ -8,14 +8,16 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from pipeline.config import CLUSTERS
 from pipeline.engines import ENGINES
 from pipeline.errors import EXIT_INTERNAL, EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
 from pipeline.models_cli import models
@@ -117,18 +119,32 @@ def _locales(value: tuple[str, ...]) -> list[str]:
     return [code.strip() for item in value for code in item.split(",") if code.strip()]
 
 
-def _progress(label: str) -> Callable[[Iterable[T]], Iterable[T]]:
-    """A progress bar on a terminal; silent when output is piped (CI logs)."""
+def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
+    """A bar over `total` texts, with texts per second, on a terminal; silent in CI logs."""
 
-    def wrap(items: Iterable[T]) -> Iterable[T]:
-        items = list(items)
-        if not sys.stderr.isatty() or not items:
-            yield from items
-            return
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
-            yield from bar
+    def start(total: int) -> Callable[[int], None]:
+        if not sys.stderr.isatty():
+            return lambda done: None
+        started = time.monotonic()
+        done = [0]
 
-    return wrap
+        def rate(_: object) -> str:
+            return f"{done[0] / max(time.monotonic() - started, 1e-3):.1f} segments/s"
+
+        bar = click.progressbar(
+            length=total, label=label, file=sys.stderr, show_pos=True, item_show_func=rate
+        )
+        bar.render_progress()
+
+        def advance(count: int) -> None:
+            done[0] += count
+            bar.update(count, None)
+            if done[0] >= total:
+                bar.render_finish()
+
+        return advance
+
+    return start
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -136,6 +152,12 @@ to_option = click.option(
     "--to", "to", multiple=True, metavar="LOCALE,...", help="Only these target locales."
 )
 posts_argument = click.argument("posts", nargs=-1, metavar="[POST]...")
+cluster_option = click.option(
+    "--cluster",
+    type=click.Choice(CLUSTERS),
+    default=None,
+    help="Where the Argos models run: local, or ray (a Ray cluster; overrides [mt] cluster).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -189,7 +211,11 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
 
 
 def _translate(
-    ctx: Context, posts: tuple[str, ...], to: tuple[str, ...], engine: str | None
+    ctx: Context,
+    posts: tuple[str, ...],
+    to: tuple[str, ...],
+    engine: str | None,
+    cluster: str | None,
 ) -> tuple[list[Post], TranslateResult]:
     from pipeline import project
 
@@ -200,6 +226,7 @@ def _translate(
         chosen,
         only=_locales(to),
         engine=engine,
+        cluster=cluster,
         progress=_progress("translating"),
         state=ctx.state,
     )
@@ -219,14 +246,19 @@ def _translate(
 @cli.command()
 @to_option
 @click.option("--engine", type=click.Choice(ENGINES), default=None)
+@cluster_option
 @posts_argument
 @pass_ctx
 def translate(
-    ctx: Context, to: tuple[str, ...], engine: str | None, posts: tuple[str, ...]
+    ctx: Context,
+    to: tuple[str, ...],
+    engine: str | None,
+    cluster: str | None,
+    posts: tuple[str, ...],
 ) -> None:
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
-    _translate(ctx, posts, to, engine)
+    _translate(ctx, posts, to, engine, cluster)
     ctx.save_state()
 
 
@@ -322,11 +354,12 @@ def _strict_build(
 @cli.command()
 @to_option
 @click.option("--engine", type=click.Choice(ENGINES), default=None)
+@cluster_option
 @pass_ctx
-def run(ctx: Context, to: tuple[str, ...], engine: str | None) -> None:
+def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | None) -> None:
     """Extract, translate and build: the main job."""
     ctx.lock()
-    chosen, result = _translate(ctx, (), to, engine)
+    chosen, result = _translate(ctx, (), to, engine, cluster)
     sys.exit(_build(ctx, chosen, to, result.used_pseudo, None, whole_run=not to))
 
 

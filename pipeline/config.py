@@ -17,6 +17,7 @@ from pipeline.engines import ENGINES
 from pipeline.errors import PostlingoError
 from pipeline.files import read_text
 
+CLUSTERS = ("local", "ray")  # where the model runs; "" in the config means local
 # What happens to raw HTML in posts (sources/sanitize.py).
 RAW_HTML_POLICIES = ("sanitize", "keep", "drop")
 
@@ -45,6 +46,12 @@ class MTConfig:
     device: str = ""  # cpu or cuda; empty: ARGOS_DEVICE_TYPE, else cpu
     compute_type: str = "int8"
     batch_tokens: int = 512  # token budget per CTranslate2 sub-batch
+    cpu_fallback: bool = False  # device cuda with no GPU: run on the CPU instead of stopping
+    cluster: str = ""  # "ray": the model runs on a Ray cluster (engines/cluster.py)
+    address: str = ""  # Ray: "auto", "ray://host:10001", or empty for a local cluster
+    workers: int = 0  # Ray actors per package; 0: as many as the cluster has room for
+    gpus_per_worker: float = 0.0
+    shard_tokens: int = 4096  # Ray: at most this many source tokens per shard
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,8 @@ class _Reader:
         return PostlingoError(message, self.path, _line_of(self.text, key.split(".")[-1]))
 
     def typed(self, key: str, value: Any, kind: type) -> Any:
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # gpus_per_worker = 1
         ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
         if not ok:
             return self._raise(key, f"{key} must be {kind.__name__}, not {type(value).__name__}")
@@ -208,7 +217,23 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
                 r._raise(code if key == "locale" else key, f"unknown locale {code!r}")
     if config.mt.beam_size < 1:
         r._raise("beam_size", "mt.beam_size must be at least 1")
+    problem = _cluster_problem(config.mt)
+    if problem:
+        r._raise(problem[0], problem[1])
     return config
+
+
+def _cluster_problem(mt: MTConfig) -> tuple[str, str] | None:
+    """(key, message) for what is wrong with the cluster keys of [mt], if anything."""
+    if mt.cluster and mt.cluster not in CLUSTERS:
+        return "cluster", f"mt.cluster must be one of {', '.join(CLUSTERS)}, not {mt.cluster!r}"
+    if mt.workers < 0:
+        return "workers", "mt.workers must not be negative"
+    if mt.gpus_per_worker < 0:
+        return "gpus_per_worker", "mt.gpus_per_worker must not be negative"
+    if mt.shard_tokens < 1:
+        return "shard_tokens", "mt.shard_tokens must be at least 1"
+    return None
 
 
 def load(root: Path, explicit: Path | None = None) -> Config:

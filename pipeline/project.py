@@ -146,16 +146,24 @@ class TranslateResult:
 
 
 def choose_engines(
-    config: Config, name: str, pairs: Iterable[Pair]
+    config: Config, name: str, pairs: Iterable[Pair], cluster: str | None = None
 ) -> tuple[dict[Pair, Engine], list[str]]:
-    """One engine per language pair. `auto` takes Argos where a model is installed."""
+    """One engine per language pair. `auto` takes Argos where a model is installed.
+
+    `cluster` (else `[mt] cluster`) "ray" runs Argos models on a Ray cluster.
+    """
     pairs = sorted(set(pairs))
     if name == "pseudo" or not pairs:
         return {p: PseudoEngine() for p in pairs}, []
-    from pipeline.engines.argos import ArgosEngine
+    from pipeline.engines.argos import ArgosEngine, Runner
     from pipeline.memory import MTCache
 
-    argos = ArgosEngine(config, MTCache(config.resolve(config.cache)))
+    runner: Runner | None = None
+    if (cluster or config.mt.cluster) == "ray":
+        from pipeline.engines.cluster import RayRunner
+
+        runner = RayRunner(config)
+    argos = ArgosEngine(config, MTCache(config.resolve(config.cache)), runner=runner)
     chosen: dict[Pair, Engine] = {}
     fallback: list[Pair] = []
     for pair in pairs:
@@ -327,7 +335,8 @@ def translate(
     *,
     only: Sequence[str] = (),
     engine: str | None = None,
-    progress: Callable[[Iterable[Pair]], Iterable[Pair]] = lambda pairs: pairs,
+    cluster: str | None = None,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
     state: State | None = None,
 ) -> TranslateResult:
     """Extract, merge every catalog with its template, fill empty entries.
@@ -335,6 +344,7 @@ def translate(
     Memory first, then one engine call per language pair over all posts, so the
     engine can batch and never sees the same sentence twice. Catalogs are read
     at the start and written at the end; a save made in between is merged again.
+    `progress(total)` gives the function told how many texts are done, as they are.
     A catalog whose template, engine and bytes are as the state recorded is left alone.
     """
     check_targets(config, only)
@@ -345,7 +355,7 @@ def translate(
     by_slug = {post.slug: post for post in chosen}
     keys = [(post.slug, loc) for post in chosen for loc in targets_for(post, config, only)]
     pairs = {(lang_of[slug], locale) for slug, locale in keys}
-    engines, result.warnings = choose_engines(config, engine or config.engine, pairs)
+    engines, result.warnings = choose_engines(config, engine or config.engine, pairs, cluster)
     result.engines = {pair: e.name for pair, e in engines.items()}
     identity = {pair: e.identity(*pair) for pair, e in engines.items()}
     paths = {key: po_path(config, key[1], key[0]) for key in keys}
@@ -381,9 +391,15 @@ def translate(
         for msgid in catalog.needs_machine(po):
             wanted[(lang_of[slug], locale)][msgid] = None
     translations: dict[Pair, dict[str, MachineTranslation]] = {}
-    for pair in progress(sorted(wanted)):
-        texts = list(wanted[pair])
-        translations[pair] = dict(zip(texts, engines[pair].translate(texts, *pair), strict=True))
+    advance = progress(sum(map(len, wanted.values()))) if progress and wanted else None
+    try:
+        for pair in sorted(wanted):
+            texts = list(wanted[pair])
+            done = engines[pair].translate(texts, *pair, progress=advance)
+            translations[pair] = dict(zip(texts, done, strict=True))
+    finally:
+        for used in {id(e): e for e in engines.values()}.values():
+            used.close()
     for (slug, locale), po in merged.items():
         pair = (lang_of[slug], locale)
         result.machine[pair] = result.machine.get(pair, 0) + catalog.fill(

@@ -50,7 +50,7 @@ def test_one_engine_call_per_language_pair_over_all_posts(tmp_path, monkeypatch)
 
     original = PseudoEngine.translate
 
-    def spy(self, texts, source, target):
+    def spy(self, texts, source, target, progress=None):
         calls.append(list(texts))
         return original(self, texts, source, target)
 

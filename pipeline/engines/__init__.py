@@ -6,7 +6,7 @@ so that it can batch, and returns one MachineTranslation per segment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,8 +27,21 @@ class Engine(Protocol):
         """Whether this engine can translate the pair (locale codes as configured)."""
         ...
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
-        """Translate a batch; placeholder tags must come back intact."""
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[MachineTranslation]:
+        """Translate a batch; placeholder tags must come back intact.
+
+        `progress`, if given, is told how many of the texts are done, as they are done.
+        """
+        ...
+
+    def close(self) -> None:
+        """Free what the engine holds for the run (a cluster it started)."""
         ...
 
     def identity(self, source: str, target: str) -> str:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline import models, state
 from pipeline.config import Config
@@ -70,6 +70,31 @@ def thread_counts(inter: int, intra: int, cores: int | None = None) -> tuple[int
 def device(config: Config) -> str:
     """The config wins over ARGOS_DEVICE_TYPE, so one project behaves alike on every machine."""
     return config.mt.device or os.environ.get("ARGOS_DEVICE_TYPE") or "cpu"
+
+
+def usable_device(config: Config, cuda_devices: Callable[[], int]) -> str:
+    """The configured device, if this machine has it: no GPU stops the run, or falls back."""
+    where = device(config)
+    if where != "cuda" or cuda_devices() > 0:
+        return where
+    if config.mt.cpu_fallback:
+        return "cpu"
+    raise PostlingoError(
+        '[mt] device = "cuda", but CTranslate2 finds no CUDA GPU here '
+        "(it needs an NVIDIA driver and CUDA 12; set device = \"cpu\", or cpu_fallback = true)"
+    )
+
+
+class Runner(Protocol):
+    """Where a package's model runs: here (PackageModel) or on a cluster (engines/cluster.py)."""
+
+    on_shard: Callable[[int], None] | None
+
+    def run(self, package: models.ArgosPackage, texts: Sequence[str], stats: Stats) -> list[str]:
+        ...
+
+    def close(self) -> None:
+        ...
 
 
 @dataclass
@@ -130,7 +155,7 @@ class PackageModel:
         if self._translator is None:
             import ctranslate2
 
-            where = device(self.config)
+            where = usable_device(self.config, ctranslate2.get_cuda_device_count)
             wanted = self.config.mt.compute_type
             try:
                 supported = ctranslate2.get_supported_compute_types(where)
@@ -212,11 +237,16 @@ class ArgosEngine:
     name = NAME
 
     def __init__(
-        self, config: Config, cache: MTCache | None = None, glossary: Glossary | None = None
+        self,
+        config: Config,
+        cache: MTCache | None = None,
+        glossary: Glossary | None = None,
+        runner: Runner | None = None,
     ) -> None:
         self.config = config
         self.cache = cache
         self._glossary = glossary
+        self.runner = runner  # None: the models run in this process
         self._packages: list[models.ArgosPackage] | None = None
         self._models: dict[Path, PackageModel] = {}
         self.stats = Stats()
@@ -271,16 +301,30 @@ class ArgosEngine:
         names = " + ".join(p.label for p in chain)
         return f"{NAME} {names} (beam {self.config.mt.beam_size})"
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
-        """All texts of a pair in one pass, so each distinct text meets each model once."""
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[MachineTranslation]:
+        """All texts of a pair in one pass, so each distinct text meets each model once.
+
+        `progress` is told how many distinct texts are done, as they are done.
+        """
         chain = self.require(source, target)
         unique = list(dict.fromkeys(texts))
         terms = self.glossary.for_locale(target)
         shielded: dict[str, Shielded] = {t: shield(t, terms) for t in unique}
         current = {t: s.text for t, s in shielded.items() if has_words(s)}
-        for package in chain:
-            outputs = self._through(package, list(dict.fromkeys(current.values())))
+        if progress is not None:
+            progress(len(unique) - len(current))  # no words: copied, not translated
+        for n, package in enumerate(chain, 1):
+            last = progress if n == len(chain) else None
+            outputs = self._through(package, list(dict.fromkeys(current.values())), last)
             current = {t: outputs[text] for t, text in current.items()}
+        if progress is not None:
+            progress(len(current) - len(set(current.values())))  # the same text once shielded
         origin = self.origin(chain)
         done: dict[str, MachineTranslation] = {}
         for text in unique:
@@ -292,19 +336,45 @@ class ArgosEngine:
             done[text] = MachineTranslation(restored, origin, notes)
         return [done[t] for t in texts]
 
-    def _through(self, package: models.ArgosPackage, texts: list[str]) -> dict[str, str]:
-        """One package over unique texts: the cache first, the model for the rest."""
+    def _through(
+        self,
+        package: models.ArgosPackage,
+        texts: list[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, str]:
+        """One package over unique texts: the cache first, the model (here or remote) for the rest."""
         key = ModelKey(package.name, package.version, self.config.mt.beam_size)
         found = self.cache.get_many(key, texts) if self.cache is not None else {}
         self.stats.cached += len(found)
+        if progress is not None:
+            progress(len(found))
         todo = [t for t in texts if t not in found]
         if todo:
-            model = self._models.get(package.path)
-            if model is None:
-                model = self._models[package.path] = PackageModel(package, self.config)
-                self.stats.loaded.append(package.label)
-            fresh = dict(zip(todo, model.run(todo, self.stats), strict=True))
+            fresh = dict(zip(todo, self._run(package, todo, progress), strict=True))
             if self.cache is not None:
                 self.cache.put_many(key, fresh)
             found.update(fresh)
         return found
+
+    def _run(
+        self,
+        package: models.ArgosPackage,
+        texts: list[str],
+        progress: Callable[[int], None] | None,
+    ) -> list[str]:
+        if self.runner is not None:
+            self.runner.on_shard = progress
+            return self.runner.run(package, texts, self.stats)
+        model = self._models.get(package.path)
+        if model is None:
+            model = self._models[package.path] = PackageModel(package, self.config)
+            self.stats.loaded.append(package.label)
+        outputs = model.run(texts, self.stats)
+        if progress is not None:
+            progress(len(texts))
+        return outputs
+
+    def close(self) -> None:
+        """Let go of a cluster this run started."""
+        if self.runner is not None:
+            self.runner.close()

@@ -9,7 +9,7 @@ real translation. Placeholder tags, URLs, e-mail addresses and numbers are kept.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pipeline.document import EMAIL_RE, TAG_RE, URL_RE
 from pipeline.engines import MachineTranslation
@@ -63,8 +63,20 @@ class PseudoEngine:
     def supports(self, source: str, target: str) -> bool:
         return True
 
-    def translate(self, texts: Sequence[str], source: str, target: str) -> list[MachineTranslation]:
-        return [MachineTranslation(pseudolocalize(t), ORIGIN) for t in texts]
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: str,
+        target: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> list[MachineTranslation]:
+        done = [MachineTranslation(pseudolocalize(t), ORIGIN) for t in texts]
+        if progress is not None:
+            progress(len(done))
+        return done
+
+    def close(self) -> None:
+        pass
 
     def identity(self, source: str, target: str) -> str:
         return ORIGIN

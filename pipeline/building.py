@@ -23,7 +23,7 @@ from pipeline.errors import PostlingoError
 from pipeline.posts import Post, as_posts
 from pipeline.project import check_targets, existing, no_state, po_path, relative, targets_for
 from pipeline.site import PageRef, Site, assets_of, post_path
-from pipeline.state import State, digest, file_digest, tree_digest
+from pipeline.state import State, content_digest, digest, file_digest, tree_digest
 
 # --- build -------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ def build(
         site_pages = Site(refs, config, pages.article_maker(config, by_slug, pseudo), listing_of)
         outputs.update(site_pages.render(lambda rel: rel in wanted and rel not in listings))
     for rel, content in outputs.items():
-        record = {"inputs": inputs[rel], "output": digest(str(content))}
+        record = {"inputs": inputs[rel], "output": content_digest(content)}
         if rel in listings:
             record["listing"] = listings[rel]
         state.put(f"page:{where}/{rel}", record)

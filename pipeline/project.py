@@ -22,7 +22,7 @@ from pipeline.engines import Engine, MachineTranslation
 from pipeline.engines.pseudo import PseudoEngine
 from pipeline.errors import PostlingoError
 from pipeline.posts import Post, as_posts
-from pipeline.state import STATE_FILE, Record, State, digest, file_digest
+from pipeline.state import STATE_FILE, Record, State, content_digest, digest, file_digest
 
 Pair = tuple[str, str]
 
@@ -423,7 +423,7 @@ def translate(
             f"po:{locale}/{slug}",
             {
                 "inputs": inputs[key],
-                "output": digest(written.payload),
+                "output": content_digest(written.payload),
                 "complete": not catalog.needs_machine(written.po),
                 "memory": memory_of[locale],
                 "reviewed": any(e.msgstr and not e.fuzzy and not e.obsolete for e in written.po),

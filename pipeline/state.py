@@ -38,10 +38,17 @@ def digest(*parts: bytes | str | None) -> str:
     return h.hexdigest()
 
 
+def content_digest(data: str | bytes) -> str:
+    """The digest of what a file holds (or is about to)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
 def file_digest(path: Path) -> str | None:
     """The digest of a file's bytes, None when there is no (readable) file."""
     try:
-        return digest(path.read_bytes())
+        with open(path, "rb") as handle:
+            return content_digest(handle.read())
     except OSError:
         return None
 

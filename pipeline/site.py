@@ -353,10 +353,12 @@ class Site:
     def render(self, wanted: Callable[[str], bool] = lambda path: True) -> dict[str, str]:
         """The wanted pages; the links between all pages are worked out whatever is wanted."""
         out: dict[str, str] = {}
+        whole = wanted("sitemap.xml")  # it lists every page: every page's links are needed
         for ref in self.refs:
             path = post_path(ref.locale, ref.slug)
-            paths = {e.locale: post_path(e.locale, ref.slug) for e in self.by_slug[ref.slug]}
-            versions = self.versions(paths, ref.locale, paths.get(ref.lang))
+            if whole or wanted(path):
+                paths = {e.locale: post_path(e.locale, ref.slug) for e in self.by_slug[ref.slug]}
+                versions = self.versions(paths, ref.locale, paths.get(ref.lang))
             if wanted(path):
                 out[path] = self.post(ref, versions)
         paths = {loc: f"{loc}/index.html" for loc in self.by_locale}

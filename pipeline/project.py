@@ -88,13 +88,19 @@ def _pot_inputs(config: Config, post: Post) -> str:
     return digest(post.source, config.project, str(config.wrap_width))
 
 
-def _templates(
-    config: Config, chosen: Sequence[Post], state: State, need: set[str]
-) -> tuple[dict[str, polib.POFile], list[Path], int]:
-    """Write each post's template unless it is fresh: (the templates made, files changed, entries).
+@dataclass
+class _Templates:
+    """The templates a run makes: those not fresh on disk, and those a catalog needs."""
 
-    Posts in `need` get their template made even when it is fresh (a catalog needs it).
-    """
+    made: dict[str, polib.POFile]
+    posts: list[Post]  # whose template was made, in order
+    entries: int  # over every post, made or fresh
+
+
+def _make_templates(
+    config: Config, chosen: Sequence[Post], state: State, need: set[str]
+) -> _Templates:
+    """Each post's template unless it is fresh; posts in `need` get theirs made regardless."""
     stale: list[Post] = []
     entries = 0
     for post in chosen:
@@ -106,26 +112,31 @@ def _templates(
             entries += int(record.get("entries", 0))
     posts.parse(config, stale)
     made = templates(config, (post.document for post in stale))
+    return _Templates(made, stale, entries + sum(len(pot) for pot in made.values()))
+
+
+def _write_templates(config: Config, state: State, made: _Templates) -> list[Path]:
+    """Write the templates made (unchanged bytes are left alone); the files changed."""
     changed = []
-    if stale:
+    if made.posts:
         files.ensure_folders({config.locales_path})
-    for post in stale:
-        pot, path = made[post.slug], pot_path(config, post.slug)
+    for post in made.posts:
+        pot, path = made.made[post.slug], pot_path(config, post.slug)
         if write_catalog(config, path, pot):
             changed.append(path)
         # Read back, under the lock: templates are ours alone, nobody saves them.
         record = {"inputs": _pot_inputs(config, post), "output": file_digest(path)}
         state.put(f"pot:{post.slug}", {**record, "entries": len(pot)})
-        entries += len(pot)
-    return made, changed, entries
+    return changed
 
 
 def extract(
     config: Config, items: Sequence[Post] | Sequence[Document], state: State | None = None
 ) -> tuple[int, list[Path]]:
     """Write locales/<slug>.pot for each post: (sentences extracted, files changed)."""
-    _, changed, entries = _templates(config, as_posts(items), state or no_state(config), set())
-    return entries, changed
+    state = state or no_state(config)
+    made = _make_templates(config, as_posts(items), state, set())
+    return made.entries, _write_templates(config, state, made)
 
 
 # --- translate ---------------------------------------------------------------
@@ -375,7 +386,8 @@ def translate(
         paths[key] for key, record in records.items() if record and not record.get("reviewed")
     }
     todo = [key for key in keys if records[key] is None]
-    pots, result.written, _ = _templates(config, chosen, state, need={slug for slug, _ in todo})
+    made = _make_templates(config, chosen, state, need={slug for slug, _ in todo})
+    pots = made.made
     read = {key: _read_catalog(paths[key]) for key in todo}
     loaded = {paths[key]: po for key, (_, po) in read.items() if po is not None}
     merged = {(slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc) for slug, loc in todo}
@@ -405,8 +417,8 @@ def translate(
         result.machine[pair] = result.machine.get(pair, 0) + catalog.fill(
             po, translations.get(pair, {})
         )
-    if merged:
-        files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in todo})
+    files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in todo})
+    result.written = _write_templates(config, state, made)
     for (slug, locale), po in merged.items():
         key, path = (slug, locale), paths[(slug, locale)]
         pair = (lang_of[slug], locale)

@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract bench-pipeline bench-ray segment-eval clean
+.PHONY: install run test fuzz lint bench bench-extract bench-pipeline bench-ray bench-review segment-eval clean
 
 install: $(STAMP)
 
@@ -48,6 +48,10 @@ bench-pipeline: install
 # The local engine against a local Ray cluster (2 workers x 1 thread), 200 posts (BENCH_POSTS)
 bench-ray: install
 	$(BIN)/python -m tests.bench_ray
+
+# The review editor: page load and save, medians (review --serve)
+bench-review: install
+	$(BIN)/python -m tests.bench_review
 
 # Precision and recall of sentence boundaries on tests/fixtures/segment/ (SHOW=1: each miss)
 segment-eval: install

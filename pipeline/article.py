@@ -284,3 +284,11 @@ def localize(
         slug = html.escape(doc.slug)
         title = LocalText(slug, doc.slug, slug)
     return Article(locale, title, loc.text(doc.description), loc.body(doc.body))
+
+
+def render_nodes(
+    doc: Document, locale: str, nodes: Sequence[Node], translations: Mapping[str, str]
+) -> str:
+    """Nodes as HTML in `locale`, headings and image URLs as written (raw HTML in Markdown)."""
+    loc = _Renderer(doc, locale, translations, lambda src: src)
+    return "\n".join(loc.node(n) for n in nodes)

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import polib
 
-from pipeline import files, pages, publish
+from pipeline import files, pages, posts, publish
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
 from pipeline.posts import Post, as_posts
 from pipeline.project import check_targets, existing, no_state, po_path, relative, targets_for
-from pipeline.site import PageRef, Site, assets_of, post_path
+from pipeline.site import Edition, PageRef, Site, assets_of, post_path
 from pipeline.state import State, content_digest, digest, file_digest, tree_digest
 
 # --- build -------------------------------------------------------------------
@@ -114,6 +114,10 @@ def build(
 
     refs, result.decisions = publish.plan(chosen, keys, judged)
     result.pages = len(refs)
+    if config.site.format != "html":  # Markdown for a static-site generator: made whole
+        pages_made = _ssg_pages(config, chosen, refs, catalog_of, pseudo, result.warnings)
+        _write_site(config, dict(pages_made), set(), prune, result)
+        return result
 
     site = config.site_path
     where = relative(config, site)
@@ -183,6 +187,22 @@ def build(
             "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
             "and search engines want them absolute"
         )
+    _write_site(config, outputs, set(kept), prune, result)
+    return result
+
+
+def _write_site(
+    config: Config,
+    outputs: dict[str, str | bytes],
+    kept: set[str],
+    prune: bool,
+    result: BuildResult,
+) -> None:
+    """Write what was made; with `prune`, remove what an earlier build made and no longer is.
+
+    `kept` are the files left as they were (unchanged inputs): neither written nor removed.
+    """
+    site = config.site_path
     files.ensure_folders({site} | {(site / rel).parent for rel in outputs})
     for rel, content in sorted(outputs.items()):
         if files.write_atomic(site / rel, content):
@@ -190,10 +210,36 @@ def build(
     if prune:
         manifest = site / SITE_MANIFEST
         before = files.read_text(manifest).split() if manifest.is_file() else []
-        for rel in sorted(set(before) - set(outputs) - set(kept)):
+        for rel in sorted(set(before) - set(outputs) - kept):
             stale = site / rel
             if ".." not in Path(rel).parts and stale.is_file():
                 files.remove(stale)
                 result.removed.append(stale)
-        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(set(outputs) | set(kept))))
-    return result
+        files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(set(outputs) | kept)))
+
+
+def _ssg_pages(
+    config: Config,
+    chosen: Sequence[Post],
+    refs: Sequence[PageRef],
+    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
+    pseudo: bool,
+    warnings: list[str],
+) -> dict[str, str]:
+    """Markdown files for a static-site generator (pipeline/ssg.py), from the posts' sources."""
+    from pipeline import ssg
+
+    posts.parse(config, chosen)
+    by_slug = {post.slug: post for post in chosen}
+    editions = []
+    for ref in refs:
+        translations: dict[str, str] = {}
+        if ref.locale != ref.lang:
+            po = catalog_of((ref.slug, ref.locale))
+            verdict = publish.judge(ref.slug, ref.locale, po, config, pseudo=pseudo)
+            translations = verdict.translations or {}
+        editions.append(Edition(by_slug[ref.slug].document, ref.locale, translations, ref.pseudo))
+    sources = {e.doc.path: files.read_text(config.resolve(e.doc.path)) for e in editions}
+    made, skipped = ssg.render(config.site.format, editions, sources, config.ignore, config.raw_html)
+    warnings.extend(skipped)
+    return made

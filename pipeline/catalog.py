@@ -28,6 +28,7 @@ __all__ = [
     "dump",
     "fill",
     "fill_from_memory",
+    "fill_from_tm",
     "load",
     "merge",
     "needs_machine",
@@ -45,7 +46,8 @@ GENERATOR = "postlingo"
 MACHINE = "machine:"
 MEMORY = "memory:"
 MACHINE_NOTE = "machine-note:"
-TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE)
+TM = "tm:"  # taken from a translation-memory (TMX) file: pipeline/tm.py
+TOOL_PREFIXES = (MACHINE, MEMORY, MACHINE_NOTE, TM)
 
 
 # --- template ------------------------------------------------------------------
@@ -161,6 +163,32 @@ def fill_from_memory(po: polib.POFile, hits: Mapping[str, tuple[str, str]]) -> i
         hit = hits.get(entry.msgid)
         if hit is not None:
             filled += _fill_one(entry, hit[0], [f"{MEMORY} {hit[1]}"])
+    return filled
+
+
+def machine_only(entry: polib.POEntry) -> bool:
+    """A fuzzy msgstr this tool put there (engine, memory, TMX, pseudo): no one's review yet."""
+    if "fuzzy" not in entry.flags or not entry.msgstr:
+        return False
+    return is_pseudo(entry.msgstr) or any(tool_notes(entry, p) for p in (MACHINE, MEMORY, TM))
+
+
+def fill_from_tm(po: polib.POFile, hits: Mapping[tuple[str | None, str], str], where: str) -> int:
+    """TMX text into empty or machine-only entries, as fuzzy; a reviewed entry is never touched.
+
+    hits: (msgctxt, msgid) → msgstr. Text whose tags do not match the msgid is left out.
+    """
+    filled = 0
+    for entry in po:
+        text = hits.get((entry.msgctxt, entry.msgid))
+        if text is None or text == entry.msgstr or tag_problems(entry.msgid, text):
+            continue
+        if entry.msgstr and not machine_only(entry):
+            continue
+        if entry.obsolete or entry.msgid_plural:
+            continue
+        entry.msgstr = ""
+        filled += _fill_one(entry, text, [f"{TM} {where}"])
     return filled
 
 

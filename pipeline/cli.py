@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from pipeline.config import CLUSTERS
+from pipeline.config import CLUSTERS, SITE_FORMATS
 from pipeline.engines import ENGINES
 from pipeline.errors import EXIT_INTERNAL, EXIT_PROBLEMS, EXIT_USAGE, PostlingoError
 from pipeline.models_cli import models
@@ -148,6 +148,14 @@ def _progress(label: str) -> Callable[[int], Callable[[int], None]]:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def _say(line: str) -> None:
+    """A line on stdout at once, so a terminal or a test reading the pipe sees it now."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
 to_option = click.option(
     "--to", "to", multiple=True, metavar="LOCALE,...", help="Only these target locales."
 )
@@ -270,12 +278,15 @@ def _build(
     out: Path | None,
     everything: bool = True,
     whole_run: bool = False,
+    fmt: str | None = None,
 ) -> int:
     from dataclasses import replace
 
     from pipeline import building, gate
 
     config = ctx.config if out is None else replace(ctx.config, site_dir=str(out))
+    if fmt is not None:
+        config = replace(config, site=replace(config.site, format=fmt))
     result = building.build(
         config,
         chosen,
@@ -291,8 +302,13 @@ def _build(
         click.echo(f"warning: {warning}", err=True)
     for stale in result.removed:
         click.echo(f"removed {ctx.shown(stale)} (no longer published)")
-    index = ctx.shown(config.site_path / "index.html")
-    click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+    if config.site.format == "html":
+        index = ctx.shown(config.site_path / "index.html")
+        click.echo(f"built {result.pages} pages ({len(result.written)} files changed): {index}")
+    else:
+        where = ctx.shown(config.site_path)
+        changed = len(result.written)
+        click.echo(f"wrote {config.site.format} Markdown ({changed} files changed): {where}")
     if pseudo:
         click.echo(
             "these are pseudo-localized previews; for real translations install Argos "
@@ -306,6 +322,14 @@ def _build(
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option("--pseudo", is_flag=True, help="Show pseudo-localized text (a preview).")
 @click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(SITE_FORMATS),
+    default=None,
+    help="html pages, or translated Markdown for hugo, jekyll or plain markdown "
+    "(default: [site] format, else html).",
+)
+@click.option(
     "--strict", is_flag=True, help="Run the checks first; exit 1 if an error-level check fails."
 )
 @posts_argument
@@ -315,16 +339,17 @@ def build(
     to: tuple[str, ...],
     out: Path | None,
     pseudo: bool,
+    fmt: str | None,
     strict: bool,
     posts: tuple[str, ...],
 ) -> None:
-    """Render the localized site."""
+    """Render the localized site (HTML, or Markdown for a static-site generator)."""
 
     ctx.lock(*([] if out is None else [ctx.config.resolve(str(out))]))
     chosen = _posts(ctx, posts)
     if strict:
-        sys.exit(_strict_build(ctx, chosen, to, pseudo, out, everything=not posts))
-    sys.exit(_build(ctx, chosen, to, pseudo, out, everything=not posts))
+        sys.exit(_strict_build(ctx, chosen, to, pseudo, out, not posts, fmt))
+    sys.exit(_build(ctx, chosen, to, pseudo, out, not posts, fmt=fmt))
 
 
 def _strict_build(
@@ -334,6 +359,7 @@ def _strict_build(
     pseudo: bool,
     out: Path | None,
     everything: bool,
+    fmt: str | None = None,
 ) -> int:
     """The CI gate: checks, then the site of what is ready; 1 if any check said error."""
     from pipeline import gate, posts
@@ -347,7 +373,7 @@ def _strict_build(
     if not found.buildable:
         click.echo("site not built: a catalog does not parse", err=True)
         return EXIT_PROBLEMS
-    _build(ctx, chosen, to, pseudo, out, everything)
+    _build(ctx, chosen, to, pseudo, out, everything, fmt=fmt)
     return EXIT_PROBLEMS if found.errors else 0
 
 
@@ -430,13 +456,31 @@ def check(ctx: Context, to: tuple[str, ...], fmt: str, posts: tuple[str, ...]) -
 
 @cli.command()
 @to_option
+@click.option("--serve", is_flag=True, help="Edit in the browser: a local editor on 127.0.0.1.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="The editor's port (default 8765; 0: any free port).",
+)
 @posts_argument
 @pass_ctx
-def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
-    """Write site/_review/<locale>.html: the entries each locale's reviewers should look at."""
+def review(
+    ctx: Context, to: tuple[str, ...], serve: bool, port: int | None, posts: tuple[str, ...]
+) -> None:
+    """Write site/_review/<locale>.html, or with --serve edit the catalogs in a browser."""
     from pipeline import checks, project, review
     from pipeline.files import write_atomic
 
+    if serve:
+        from pipeline import review_server
+
+        # No lock held while serving: each save takes it, so `translate` can run meanwhile.
+        chosen = review_server.DEFAULT_PORT if port is None else port
+        review_server.serve(ctx.config, chosen, _say, _locales(to), posts)
+        return
+    if port is not None:
+        raise click.UsageError("--port goes with --serve")
     config = ctx.lock()
     docs = _documents(config, posts)
     only = _locales(to)
@@ -447,6 +491,51 @@ def review(ctx: Context, to: tuple[str, ...], posts: tuple[str, ...]) -> None:
 
 
 cli.add_command(models)
+
+
+@cli.group()
+def tm() -> None:
+    """Exchange reviewed translations with agencies and CAT tools as TMX 1.4b.
+
+    \b
+    postlingo tm export --to ko reviewed-ko.tmx
+    postlingo tm import agency-ko.tmx
+    """
+
+
+tmx_file = click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+
+
+@tm.command("export")
+@to_option
+@tmx_file
+@pass_ctx
+def tm_export(ctx: Context, to: tuple[str, ...], file: Path) -> None:
+    """Write every reviewed entry (not fuzzy) of the catalogs to FILE."""
+    from pipeline import tm as memory
+
+    config = ctx.config
+    target = file if file.is_absolute() else ctx.root / file
+    count = memory.export(config, _documents(config), _locales(to), target)
+    click.echo(f"wrote {count} reviewed entries to {ctx.shown(target)}")
+
+
+@tm.command("import")
+@to_option
+@tmx_file
+@pass_ctx
+def tm_import(ctx: Context, to: tuple[str, ...], file: Path) -> None:
+    """Fill empty and machine-only entries from FILE, as fuzzy; reviewed ones stay."""
+    from pipeline import tm as memory
+
+    config = ctx.lock()
+    source = file if file.is_absolute() else ctx.root / file
+    result = memory.import_memory(config, _documents(config), _locales(to), source)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in result.written:
+        click.echo(f"filled {ctx.shown(path)}")
+    click.echo(f"{result.filled} entries filled from {ctx.shown(source)}, marked fuzzy for review")
 
 
 def main() -> None:

@@ -54,6 +54,14 @@ class MTConfig:
     shard_tokens: int = 4096  # Ray: at most this many source tokens per shard
 
 
+SITE_FORMATS = ("html", "hugo", "jekyll", "markdown")  # pipeline/ssg.py writes the last three
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    format: str = "html"
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path = Path(".")
@@ -75,6 +83,7 @@ class Config:
     mt: MTConfig = field(default_factory=MTConfig)
     locale: dict[str, LocaleConfig] = field(default_factory=dict)
     checks: dict[str, str] = field(default_factory=dict)
+    site: SiteConfig = field(default_factory=SiteConfig)
 
     def for_locale(self, code: str) -> LocaleConfig:
         """The [locale.<code>] table, however the code is spelled (pt-BR, pt_BR)."""
@@ -181,6 +190,8 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
                     r._raise(key, f"ignore pattern {pattern!r} is not a regular expression: {exc}")
         elif key == "mt":
             values[key] = r.table(key, value, MTConfig)
+        elif key == "site":
+            values[key] = r.table(key, value, SiteConfig)
         elif key == "locale":
             if not isinstance(value, dict):
                 r._raise(key, "locale must be a table of [locale.<code>] tables")
@@ -206,6 +217,11 @@ def parse(raw: dict[str, Any], path: Path, text: str, root: Path) -> Config:
         r._raise(
             "raw_html",
             f"raw_html must be one of {', '.join(RAW_HTML_POLICIES)}, not {config.raw_html!r}",
+        )
+    if config.site.format not in SITE_FORMATS:
+        r._raise(
+            "format",
+            f"site.format must be one of {', '.join(SITE_FORMATS)}, not {config.site.format!r}",
         )
     if config.wrap_width < 0:
         r._raise("wrap_width", "wrap_width must not be negative")

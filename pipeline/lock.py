@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,7 @@ from pipeline.errors import PostlingoError
 from pipeline.files import ensure_folders
 
 LOCK_FILE = Path(".postlingo") / "lock"
+_POLL_SECONDS = 0.05
 
 
 def _holder(fd: int) -> str:
@@ -30,9 +32,32 @@ def _holder(fd: int) -> str:
     return f"pid {pid}" if pid.isdigit() else "pid unknown"
 
 
+def _wait(fd: int, path: Path, timeout: float) -> None:
+    """Take the lock within `timeout` seconds, or say who holds it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise PostlingoError(
+                    f"another postlingo run ({_holder(fd)}) is writing the catalogs; "
+                    "try again when it is done",
+                    path,
+                ) from None
+            time.sleep(_POLL_SECONDS)
+
+
 @contextmanager
-def project_lock(root: Path, say: Callable[[str], None]) -> Iterator[None]:
-    """Hold the project's lock for the block, saying so once if another run has it."""
+def project_lock(
+    root: Path, say: Callable[[str], None], timeout: float | None = None
+) -> Iterator[None]:
+    """Hold the project's lock for the block, saying so once if another run has it.
+
+    With a `timeout`, give up after that many seconds instead of waiting on: the
+    review editor answers a save rather than hang while a long `translate` runs.
+    """
     path = root / LOCK_FILE
     ensure_folders([path.parent])
     try:
@@ -44,8 +69,11 @@ def project_lock(root: Path, say: Callable[[str], None]) -> Iterator[None]:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                say(f"waiting for another postlingo run ({_holder(fd)}) to finish")
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                if timeout is not None:
+                    _wait(fd, path, timeout)
+                else:
+                    say(f"waiting for another postlingo run ({_holder(fd)}) to finish")
+                    fcntl.flock(fd, fcntl.LOCK_EX)
             os.ftruncate(fd, 0)
             os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         except OSError as exc:

@@ -19,6 +19,7 @@ import tempfile
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -216,6 +217,28 @@ def chromium_path() -> str:
     return found
 
 
+@contextmanager
+def chromium(viewport: dict[str, int]) -> Iterator[Any]:
+    """Debian's Chromium, headless, under Playwright (a browser context); else a skip."""
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        pytest.skip("Chromium: the playwright package is not installed (pip install -e '.[dev]')")
+    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
+        try:
+            context = pw.chromium.launch_persistent_context(
+                profile,
+                executable_path=executable,
+                headless=True,
+                args=CHROMIUM_ARGS,
+                viewport=viewport,
+            )
+        except Error as exc:
+            pytest.skip(f"Chromium: {executable} did not start: {exc.message.splitlines()[0]}")
+        yield context
+
+
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """The site over HTTP on 127.0.0.1, as a reader's browser gets it."""
@@ -268,24 +291,9 @@ def rendered(
     site: Path, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Rendered]:
     """Every page loaded in one Chromium; a screenshot of one post per locale."""
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import Error, sync_playwright
-    except ImportError:
-        pytest.skip("Chromium: the playwright package is not installed (pip install -e '.[dev]')")
     shots = tmp_path_factory.mktemp("screenshots")
     results: dict[str, Rendered] = {}
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch_persistent_context(
-                profile,
-                executable_path=executable,
-                headless=True,
-                args=CHROMIUM_ARGS,
-                viewport={"width": 1000, "height": 800},
-            )
-        except Error as exc:
-            pytest.skip(f"Chromium: {executable} did not start: {exc.message.splitlines()[0]}")
+    with chromium({"width": 1000, "height": 800}) as browser:
         page = browser.new_page()
         cdp = browser.new_cdp_session(page)
         cdp.send("DOM.enable")

@@ -77,6 +77,9 @@ def test_each_entry_shows_context_origin_findings_and_where_to_edit(tmp_path: Pa
     # neighbouring sentences give context
     assert "Recovery usually takes 2~3 days after the procedure." in text
     assert "Write to &lt;1&gt;info@clinic.example" in text
+    # what kind of text it is, and what each tag stands for
+    assert "<dt>Kind</dt><dd>paragraph</dd>" in text
+    assert "&lt;1&gt;…&lt;/1&gt; link to mailto:info@clinic.example" in text
 
 
 def test_items_cover_machine_untranslated_and_flagged_entries_only():

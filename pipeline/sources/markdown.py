@@ -27,7 +27,7 @@ from pipeline.sources.front_matter import read_front_matter, split_front_matter
 from pipeline.sources.sanitize import dropped_warning, sanitize_tree
 from pipeline.sources.site_tags import site_tags_plugin
 
-_HEADING_ID_RE = re.compile(r"\s*\{(#[\w:.-]+(?:\s+\.[\w-]+)*|(?:\.[\w-]+\s*)+)\}\s*$")
+HEADING_ID_RE = re.compile(r"\s*\{(#[\w:.-]+(?:\s+\.[\w-]+)*|(?:\.[\w-]+\s*)+)\}\s*$")
 
 
 def _heading_ids(state: StateCore) -> None:
@@ -38,7 +38,7 @@ def _heading_ids(state: StateCore) -> None:
         if token.type != "heading_open" or inline.type != "inline" or not inline.children:
             continue
         last = inline.children[-1]
-        m = _HEADING_ID_RE.search(last.content) if last.type == "text" else None
+        m = HEADING_ID_RE.search(last.content) if last.type == "text" else None
         if m is None:
             continue
         last.content = last.content[: m.start()]
@@ -54,9 +54,8 @@ def _nothing(*_: object) -> str:
     return ""
 
 
-@functools.cache
-def renderer(raw_html: str = "keep") -> MarkdownIt:
-    """The one Markdown configuration: the reader and the reference both use it.
+def configured(raw_html: str = "keep") -> MarkdownIt:
+    """The one Markdown configuration: the reader, the reference and the SSG writer use it.
 
     With raw_html = "drop", raw HTML in the post renders as nothing.
     """
@@ -69,6 +68,9 @@ def renderer(raw_html: str = "keep") -> MarkdownIt:
         md.add_render_rule("html_block", _nothing)
         md.add_render_rule("html_inline", _nothing)
     return md
+
+
+renderer = functools.cache(configured)
 
 
 def reference_html(body: str) -> str:

@@ -92,6 +92,11 @@ def images(doc: Document) -> list[str]:
     ]
 
 
+def links(doc: Document) -> list[str]:
+    """The href of every link in the post, as the source wrote it (for the posts it links to)."""
+    return [e.attr("href") for e in elements_in(doc.body) if e.name == "a" and e.attr("href")]
+
+
 @dataclass(frozen=True)
 class _Piece:
     text: str

@@ -26,7 +26,9 @@ from pipeline.models_cli import models
 if TYPE_CHECKING:
     from pipeline.config import Config
     from pipeline.document import Document
+    from pipeline.posts import Post
     from pipeline.project import TranslateResult
+    from pipeline.state import State
 
 T = TypeVar("T")
 
@@ -41,6 +43,7 @@ class Context:
         self._root: Path | None = None
         self._config: Config | None = None
         self.reported: set[str] = set()  # unreadable catalogs already listed by this run
+        self._state: State | None = None
 
     @property
     def root(self) -> Path:
@@ -87,6 +90,23 @@ class Context:
             say(f"removed {len(swept)} temporary files an interrupted run left behind")
         return config
 
+    @property
+    def state(self) -> State:
+        """What earlier runs made from what (.postlingo/state.json); read under the lock."""
+        if self._state is None:
+            from pipeline.state import State
+
+            self._state = State.load(self.root)
+        return self._state
+
+    def save_state(self, whole: bool = False) -> None:
+        """Keep what this run made, once it all succeeded (a failed run only costs time).
+
+        A whole run (`run` over every locale) also forgets what no longer exists.
+        """
+        if self._state is not None:
+            self._state.save(prune=whole)
+
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root when it is inside."""
         known = self._root or self.directory.absolute()
@@ -105,6 +125,17 @@ def _documents(config: Config, posts: Sequence[str] = ()) -> list[Document]:
         for warning in doc.warnings:
             click.echo(f"warning: {warning}", err=True)
     return docs
+
+
+def _posts(ctx: Context, posts: Sequence[str] = ()) -> list[Post]:
+    """The selected posts, facts from the state; what their readers noticed goes to stderr."""
+    from pipeline.posts import load
+
+    found = load(ctx.config, posts, ctx.state)
+    for post in found:
+        for warning in post.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    return found
 
 
 def _locales(value: tuple[str, ...]) -> list[str]:
@@ -241,10 +272,11 @@ def extract(ctx: Context, posts: tuple[str, ...]) -> None:
     from pipeline import project
 
     config = ctx.lock()
-    docs = _documents(config, posts)
-    segments, changed = project.extract(config, docs)
+    chosen = _posts(ctx, posts)
+    segments, changed = project.extract(config, chosen, ctx.state)
+    ctx.save_state()
     click.echo(
-        f"extracted {segments} sentences from {len(docs)} posts; {len(changed)} files changed"
+        f"extracted {segments} sentences from {len(chosen)} posts; {len(changed)} files changed"
     )
 
 
@@ -255,19 +287,20 @@ def _translate(
     engine: str | None,
     cluster: str | None,
     refresh: bool = False,
-) -> tuple[list[Document], TranslateResult]:
+) -> tuple[list[Post], TranslateResult]:
     from pipeline import project
 
     config = ctx.config
-    docs = _documents(config, posts)
+    chosen = _posts(ctx, posts)
     result = project.translate(
         config,
-        docs,
+        chosen,
         only=_locales(to),
         engine=engine,
         cluster=cluster,
         refresh=refresh,
         progress=_progress("translating"),
+        state=ctx.state,
     )
     if result.refreshed:
         click.echo(f"{result.refreshed} unreviewed machine translations made again (--refresh)")
@@ -282,7 +315,7 @@ def _translate(
         click.echo(f"{result.replaced_pseudo} pseudo-localized previews replaced by the model")
     click.echo(f"{len(result.written)} catalog files changed")
     _report_skipped(ctx, result.skipped, ctx.reported)
-    return docs, result
+    return chosen, result
 
 
 @cli.command(epilog=_examples("translate", "translate --to ko,ja --engine argos"))
@@ -307,6 +340,7 @@ def translate(
     """Extract, merge the catalogs, and machine-translate empty entries."""
     ctx.lock()
     _translate(ctx, posts, to, engine, cluster, refresh)
+    ctx.save_state()
     sys.exit(EXIT_PROBLEMS if ctx.reported else 0)
 
 
@@ -324,7 +358,7 @@ def _output(config: Config, out: Path | None, pseudo: bool) -> Config:
 
 def _build(
     ctx: Context,
-    docs: Sequence[Document],
+    chosen: Sequence[Post],
     to: tuple[str, ...],
     pseudo: bool,
     out: Path | None,
@@ -335,14 +369,20 @@ def _build(
 ) -> tuple[int, list[str]]:
     from dataclasses import replace
 
-    from pipeline import gate, project
+    from pipeline import building, gate
 
     config = _output(ctx.config, out, pseudo)
     if fmt is not None:
         config = replace(config, site=replace(config.site, format=fmt))
-    result = project.build(
-        config, docs, only=_locales(to), pseudo=pseudo, prune=everything and not to
+    result = building.build(
+        config,
+        chosen,
+        only=_locales(to),
+        pseudo=pseudo,
+        prune=everything and not to,
+        state=ctx.state,
     )
+    ctx.save_state()
     if table:
         for line in gate.table(result.decisions):
             click.echo(line)
@@ -412,16 +452,16 @@ def build(
     HTML pages, or with --format translated Markdown for a static-site generator.
     """
 
-    config = ctx.lock(_output(ctx.config, out, pseudo).site_path)
-    docs = _documents(config, posts)
+    ctx.lock(_output(ctx.config, out, pseudo).site_path)
+    chosen = _posts(ctx, posts)
     if strict:
-        sys.exit(_strict_build(ctx, docs, to, pseudo, out, everything=not posts, fmt=fmt))
-    sys.exit(_build(ctx, docs, to, pseudo, out, everything=not posts, fmt=fmt)[0])
+        sys.exit(_strict_build(ctx, chosen, to, pseudo, out, everything=not posts, fmt=fmt))
+    sys.exit(_build(ctx, chosen, to, pseudo, out, everything=not posts, fmt=fmt)[0])
 
 
 def _strict_build(
     ctx: Context,
-    docs: Sequence[Document],
+    chosen: Sequence[Post],
     to: tuple[str, ...],
     pseudo: bool,
     out: Path | None,
@@ -429,13 +469,15 @@ def _strict_build(
     fmt: str | None = None,
 ) -> int:
     """The CI gate: checks, then the site of what is ready; 1 if any check said error."""
-    from pipeline import gate
+    from pipeline import gate, posts
 
+    posts.parse(ctx.config, chosen)  # the checks read every post
+    docs = [post.document for post in chosen]
     found = gate.inspect(ctx.config, docs, _locales(to), everything)
     for finding in found.errors:
         click.echo(f"error: {finding}", err=True)
     click.echo(gate.summary(found))
-    _build(ctx, docs, to, pseudo, out, everything, fmt=fmt)  # held back is no failure here
+    _build(ctx, chosen, to, pseudo, out, everything, fmt=fmt)  # held back is no failure here
     return EXIT_PROBLEMS if found.errors or ctx.reported else 0
 
 
@@ -451,13 +493,14 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | No
     site/_preview/ gets pseudo-localized previews of every locale.
     """
     ctx.lock()
-    docs, result = _translate(ctx, (), to, engine, cluster)
-    code, warned = _build(ctx, docs, to, False, None, table=not result.used_pseudo)
+    chosen, result = _translate(ctx, (), to, engine, cluster)
+    code, warned = _build(ctx, chosen, to, False, None, table=not result.used_pseudo)
     if result.used_pseudo:
-        _build(ctx, docs, to, True, None, said=frozenset(warned))
+        _build(ctx, chosen, to, True, None, said=frozenset(warned))
         # the previews are what this run could make: nothing to fix yet, unless a
         # catalog had to be skipped
         code = EXIT_PROBLEMS if ctx.reported else 0
+    ctx.save_state(whole=not to)
     sys.exit(code)
 
 
@@ -538,8 +581,8 @@ def _serve_build(ctx: Context) -> tuple[int, list[tuple[str, str]], list[str]]:
     """One build into SERVE_DIR from the config and files as they are now."""
     from dataclasses import replace
 
+    from pipeline import building, project
     from pipeline import config as configuration
-    from pipeline import project
     from pipeline.lock import project_lock
 
     config = configuration.load(ctx.root, ctx.config_file)
@@ -547,7 +590,7 @@ def _serve_build(ctx: Context) -> tuple[int, list[tuple[str, str]], list[str]]:
         docs = _documents(config)
         missing = project.missing_models(config, docs)
         served = replace(config, site_dir=SERVE_DIR, site=replace(config.site, format="html"))
-        result = project.build(served, docs, preview=bool(missing))
+        result = building.build(served, docs, preview=bool(missing))
     return len(result.written) + len(result.removed), missing, result.warnings
 
 
@@ -561,7 +604,7 @@ def status(ctx: Context, to: tuple[str, ...], as_json: bool, posts: tuple[str, .
     from pipeline import project
 
     config = ctx.config
-    rows = project.status(config, _documents(config, posts), _locales(to))
+    rows = project.status(config, _posts(ctx, posts), _locales(to))
     unreadable = [r.unreadable for r in rows if r.unreadable is not None]
     if as_json:
         data = [

@@ -89,10 +89,12 @@ def canonical(code: str) -> str:
     return form
 
 
+@cache
 def direction(locale: str) -> str:
     return "rtl" if babel_locale(locale).character_order == "right-to-left" else "ltr"
 
 
+@cache
 def native_name(locale: str) -> str:
     """The language in its own name, e.g. 한국어, العربية, 简体中文."""
     name = babel_locale(locale).display_name or locale

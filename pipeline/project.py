@@ -1,8 +1,9 @@
-"""The stages of a run over a content project: read, extract, translate, build.
+"""The stages of a run over a content project: read, extract, translate (build: building.py).
 
 Each stage reads what it needs, works on in-memory objects, and writes its
 results only once everything succeeded, so a failure half-way leaves every
-existing file as it was.
+existing file as it was. What is unchanged since the last run, by the state's
+records (state.py) and the files' own bytes, is not made again.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import polib
 
-from pipeline import catalog, files, locales, publish, segment, sources
+from pipeline import catalog, files, locales, posts
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines import Engine, MachineTranslation
 from pipeline.engines.pseudo import PseudoEngine
 from pipeline.errors import PostlingoError
-from pipeline.site import Edition, slug_problem
+from pipeline.posts import Post, as_posts
+from pipeline.state import STATE_FILE, Record, State, content_digest, digest, file_digest
 
 Pair = tuple[str, str]
 
@@ -31,30 +32,8 @@ Pair = tuple[str, str]
 
 def load_documents(config: Config, selection: Sequence[str] = ()) -> list[Document]:
     """Read and segment the selected posts (by slug, file name or path); all by default."""
-    paths = sources.discover(config.source_path, config.root)
-    if selection:
-        wanted = {s.rstrip("/") for s in selection}
-        chosen = [
-            p for p in paths if {p.stem, p.name, str(p)} & wanted or relative(config, p) in wanted
-        ]
-        known = {n for p in chosen for n in (p.stem, p.name, str(p), relative(config, p))}
-        missing = sorted(wanted - known)
-        if missing:
-            raise PostlingoError(f"no such post: {', '.join(missing)}", config.source_path)
-        paths = chosen
-    docs = [
-        segment.segment_document(sources.read(p, config.root, config.ignore, config.raw_html))
-        for p in paths
-    ]
-    seen: dict[str, str] = {}
-    for doc in docs:
-        problem = slug_problem(doc.slug)
-        if problem:
-            raise PostlingoError(problem, doc.path)
-        if doc.slug in seen:
-            raise PostlingoError(f"slug {doc.slug!r} is also used by {seen[doc.slug]}", doc.path)
-        seen[doc.slug] = doc.path
-    return docs
+    chosen = posts.load(config, selection, State(config.root / STATE_FILE))
+    return [post.document for post in chosen]
 
 
 def relative(config: Config, path: Path) -> str:
@@ -65,7 +44,7 @@ def relative(config: Config, path: Path) -> str:
         return str(path)
 
 
-def targets_for(doc: Document, config: Config, only: Sequence[str] = ()) -> list[str]:
+def targets_for(doc: Document | Post, config: Config, only: Sequence[str] = ()) -> list[str]:
     """Every configured target except the post's own language."""
     chosen = [t for t in config.targets if not only or t in only]
     return [t for t in chosen if locales.language(t) != doc.lang]
@@ -100,15 +79,64 @@ def write_catalog(config: Config, path: Path, po: polib.POFile) -> bool:
     return files.write_atomic(path, catalog.dump(po, config.wrap_width))
 
 
-def extract(config: Config, docs: Sequence[Document]) -> tuple[int, list[Path]]:
+def no_state(config: Config) -> State:
+    """An empty state, never saved: everything is made again (library callers, tests)."""
+    return State(config.root / STATE_FILE)
+
+
+def _pot_inputs(config: Config, post: Post) -> str:
+    return digest(post.source, config.project, str(config.wrap_width))
+
+
+@dataclass
+class _Templates:
+    """The templates a run makes: those not fresh on disk, and those a catalog needs."""
+
+    made: dict[str, polib.POFile]
+    posts: list[Post]  # whose template was made, in order
+    entries: int  # over every post, made or fresh
+
+
+def _make_templates(
+    config: Config, chosen: Sequence[Post], state: State, need: set[str]
+) -> _Templates:
+    """Each post's template unless it is fresh; posts in `need` get theirs made regardless."""
+    stale: list[Post] = []
+    entries = 0
+    for post in chosen:
+        path = pot_path(config, post.slug)
+        record = state.fresh(f"pot:{post.slug}", _pot_inputs(config, post), file_digest(path))
+        if record is None or post.slug in need:
+            stale.append(post)
+        else:
+            entries += int(record.get("entries", 0))
+    posts.parse(config, stale)
+    made = templates(config, (post.document for post in stale))
+    return _Templates(made, stale, entries + sum(len(pot) for pot in made.values()))
+
+
+def _write_templates(config: Config, state: State, made: _Templates) -> list[Path]:
+    """Write the templates made (unchanged bytes are left alone); the files changed."""
+    changed = []
+    if made.posts:
+        files.ensure_folders({config.locales_path})
+    for post in made.posts:
+        pot, path = made.made[post.slug], pot_path(config, post.slug)
+        if write_catalog(config, path, pot):
+            changed.append(path)
+        # Read back, under the lock: templates are ours alone, nobody saves them.
+        record = {"inputs": _pot_inputs(config, post), "output": file_digest(path)}
+        state.put(f"pot:{post.slug}", {**record, "entries": len(pot)})
+    return changed
+
+
+def extract(
+    config: Config, items: Sequence[Post] | Sequence[Document], state: State | None = None
+) -> tuple[int, list[Path]]:
     """Write locales/<slug>.pot for each post: (sentences extracted, files changed)."""
-    pots = templates(config, docs)
-    changed = [
-        pot_path(config, slug)
-        for slug, pot in pots.items()
-        if write_catalog(config, pot_path(config, slug), pot)
-    ]
-    return sum(len(pot) for pot in pots.values()), changed
+    state = state or no_state(config)
+    made = _make_templates(config, as_posts(items), state, set())
+    return made.entries, _write_templates(config, state, made)
 
 
 # --- translate ---------------------------------------------------------------
@@ -178,7 +206,7 @@ class Unreadable(Exception):
         self.error = error
 
 
-def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
+def existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
     """The catalog, None if there is none yet; Unreadable if it does not parse."""
     path = po_path(config, locale, slug)
     if not path.exists():
@@ -186,7 +214,7 @@ def _existing(config: Config, locale: str, slug: str) -> polib.POFile | None:
     try:
         return _parse(path, files.read_bytes(path))
     except Unreadable as bad:
-        raise Unreadable(_shown(config, bad.error)) from None
+        raise Unreadable(shown(config, bad.error)) from None
 
 
 def _parse(path: Path, raw: bytes) -> polib.POFile:
@@ -197,7 +225,7 @@ def _parse(path: Path, raw: bytes) -> polib.POFile:
         raise Unreadable(exc) from None
 
 
-def _shown(config: Config, error: PostlingoError) -> PostlingoError:
+def shown(config: Config, error: PostlingoError) -> PostlingoError:
     """The error with its path as users see it, for the end-of-run summary."""
     if error.path is not None:
         error.path = relative(config, Path(error.path))
@@ -216,21 +244,24 @@ def _memory(
     config: Config,
     locales_wanted: Iterable[str],
     loaded: dict[Path, polib.POFile],
+    unreviewed: set[Path],
     skipped: dict[Path, PostlingoError],
 ) -> dict[str, dict[str, tuple[str, str]]]:
     """locale → msgid → (reviewed msgstr, where it came from), over every catalog on disk.
 
-    A catalog that does not parse lends nothing and joins `skipped`.
+    Catalogs in `unreviewed` are known (by the state and their digest) to hold
+    no reviewed entry, so they are not read. A catalog that does not parse
+    lends nothing and joins `skipped`.
     """
     found: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for locale in sorted(set(locales_wanted)):
         for path in sorted((config.locales_path / locale).glob("*.po")):
-            if path in skipped:
+            if path in skipped or (path in unreviewed and path not in loaded):
                 continue
             try:
                 po = loaded[path] if path in loaded else _parse(path, files.read_bytes(path))
             except Unreadable as bad:
-                skipped[path] = _shown(config, bad.error)
+                skipped[path] = shown(config, bad.error)
                 continue
             where = relative(config, path)
             for entry in po:
@@ -246,10 +277,13 @@ def _memory_hits(
     config: Config,
     merged: dict[tuple[str, str], polib.POFile],
     loaded: dict[Path, polib.POFile],
+    unreviewed: set[Path],
     skipped: dict[Path, PostlingoError],
 ) -> dict[tuple[str, str], Hits]:
     """Reviewed translations of the same sentence in another post, per catalog to fill."""
-    memory = _memory(config, (locale for _, locale in merged), loaded, skipped)
+    if not any(catalog.needs_machine(po) for po in merged.values()):
+        return {key: {} for key in merged}
+    memory = _memory(config, (locale for _, locale in merged), loaded, unreviewed, skipped)
     found = {}
     for (slug, locale), po in merged.items():
         own = relative(config, po_path(config, locale, slug))
@@ -284,41 +318,80 @@ class _Fill:
         return po
 
 
+@dataclass
+class _Written:
+    changed: bool
+    warning: str | None  # a save made during the run that does not parse (left as saved)
+    payload: bytes = b""  # what the file holds now, when it is ours
+    po: polib.POFile | None = None  # the catalog of that payload
+
+
 def _write_merged(
     config: Config, path: Path, seen: bytes | None, first: polib.POFile, fill: _Fill
-) -> tuple[bool, str | None]:
-    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost.
-
-    Returns whether the file changed, and a warning when a save made during the
-    run does not parse (it is left exactly as saved).
-    """
+) -> _Written:
+    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost."""
     problem: list[str] = []
+    last: list[tuple[bytes, polib.POFile | None]] = []
 
     def render(current: bytes | None) -> bytes:
         if current == seen:
-            return catalog.dump(first, config.wrap_width).encode("utf-8")
+            payload = catalog.dump(first, config.wrap_width).encode("utf-8")
+            last[:] = [(payload, first)]
+            return payload
         try:
             theirs = None if current is None else catalog.parse(files.decode(current, path), path)
         except PostlingoError as exc:
             problem[:] = [f"{exc} (saved during the run; left as saved)"]
             assert current is not None
+            last[:] = [(current, None)]
             return current
         problem.clear()
-        return catalog.dump(fill.merge(theirs), config.wrap_width).encode("utf-8")
+        po = fill.merge(theirs)
+        payload = catalog.dump(po, config.wrap_width).encode("utf-8")
+        last[:] = [(payload, po)]
+        return payload
 
     changed = files.compare_and_swap(path, seen, render)
-    return changed, problem[0] if problem else None
+    payload, po = last[0]
+    return _Written(changed, problem[0] if problem else None, payload, po)
+
+
+def _locale_digests(
+    config: Config, wanted: Iterable[str], on_disk: dict[Path, str | None]
+) -> dict[str, str]:
+    """locale → digest of every catalog in its folder: the memory a catalog may draw on."""
+    found = {}
+    for locale in sorted(set(wanted)):
+        parts = []
+        for path in sorted((config.locales_path / locale).glob("*.po")):
+            known = on_disk[path] if path in on_disk else file_digest(path)
+            parts.append(f"{path.name} {known}")
+        found[locale] = digest(*parts)
+    return found
+
+
+def _catalog_record(
+    state: State, key: tuple[str, str], inputs: str, on_disk: str | None, memory: str
+) -> Record | None:
+    """The catalog's record if nothing it was made from changed (memory only counts if
+    it had entries left to fill)."""
+    slug, locale = key
+    record = state.fresh(f"po:{locale}/{slug}", inputs, on_disk)
+    if record is None or not (record.get("complete") or record.get("memory") == memory):
+        return None
+    return record
 
 
 def translate(
     config: Config,
-    docs: Sequence[Document],
+    items: Sequence[Post] | Sequence[Document],
     *,
     only: Sequence[str] = (),
     engine: str | None = None,
     refresh: bool = False,
     cluster: str | None = None,
     progress: Callable[[int], Callable[[int], None]] | None = None,
+    state: State | None = None,
 ) -> TranslateResult:
     """Extract, merge every catalog with its template, fill empty entries.
 
@@ -326,39 +399,61 @@ def translate(
     engine can batch and never sees the same sentence twice. Catalogs are read
     at the start and written at the end; a save made in between is merged again.
     `progress(total)` gives the function told how many texts are done, as they are.
+    A catalog whose template, engine and bytes are as the state recorded is left alone
+    (with `refresh`, every catalog is looked at). A catalog that does not parse is
+    left as it is and reported in `skipped`.
     """
     check_targets(config, only)
+    chosen = as_posts(items)
+    state = state if state is not None else no_state(config)
     result = TranslateResult()
-    pots = templates(config, docs)
-    lang_of = {doc.slug: doc.lang for doc in docs}
-    keys = [(doc.slug, loc) for doc in docs for loc in targets_for(doc, config, only)]
+    lang_of = {post.slug: post.lang for post in chosen}
+    by_slug = {post.slug: post for post in chosen}
+    keys = [(post.slug, loc) for post in chosen for loc in targets_for(post, config, only)]
+    pairs = {(lang_of[slug], locale) for slug, locale in keys}
+    engines, result.warnings = choose_engines(config, engine or config.engine, pairs, cluster)
+    result.engines = {pair: e.name for pair, e in engines.items()}
+    identity = {pair: e.identity(*pair) for pair, e in engines.items()}
+    paths = {key: po_path(config, key[1], key[0]) for key in keys}
+    on_disk = {paths[key]: file_digest(paths[key]) for key in keys}
+    memory_of = _locale_digests(config, (loc for _, loc in keys), on_disk)
+    cutoff = config.merge.fuzzy_cutoff
+    inputs = {
+        (slug, loc): digest(
+            _pot_inputs(config, by_slug[slug]), loc, identity[(lang_of[slug], loc)], str(cutoff)
+        )
+        for slug, loc in keys
+    }
+    records = {
+        key: _catalog_record(state, key, inputs[key], on_disk[paths[key]], memory_of[key[1]])
+        for key in keys
+    }
+    unreviewed = {
+        paths[key] for key, record in records.items() if record and not record.get("reviewed")
+    }
+    todo = [key for key in keys if refresh or records[key] is None]
+    made = _make_templates(config, chosen, state, need={slug for slug, _ in todo})
+    pots = made.made
     read: dict[tuple[str, str], tuple[bytes | None, polib.POFile | None]] = {}
     skipped: dict[Path, PostlingoError] = {}
-    for key in keys:
-        path = po_path(config, key[1], key[0])
+    for key in todo:
         try:
-            read[key] = _read_catalog(path)
+            read[key] = _read_catalog(paths[key])
         except Unreadable as bad:  # never merged, never written: left as the reviewer saved it
-            skipped[path] = _shown(config, bad.error)
-    keys = [key for key in keys if key in read]
-    loaded = {
-        po_path(config, loc, slug): po for (slug, loc), (_, po) in read.items() if po is not None
-    }
-    cutoff = config.merge.fuzzy_cutoff
+            skipped[paths[key]] = shown(config, bad.error)
+    todo = [key for key in todo if key in read]
+    loaded = {paths[key]: po for key, (_, po) in read.items() if po is not None}
     merged = {
         (slug, loc): catalog.merge(pots[slug], read[(slug, loc)][1], loc, cutoff)
-        for slug, loc in keys
+        for slug, loc in todo
     }
     if refresh:
         result.refreshed = sum(catalog.clear_machine(po) for po in merged.values())
-    pairs = {(lang_of[slug], locale) for slug, locale in merged}
-    engines, result.warnings = choose_engines(config, engine or config.engine, pairs, cluster)
-    result.engines = {pair: e.name for pair, e in engines.items()}
     real = {key: result.engines[(lang_of[key[0]], key[1])] != "pseudo" for key in merged}
     for key, po in merged.items():
         if real[key]:
             result.replaced_pseudo += catalog.clear_pseudo(po)  # a real model arrived
-    hits = _memory_hits(config, merged, loaded, skipped)
+    hits = _memory_hits(config, merged, loaded, unreviewed, skipped)
     result.skipped = [skipped[path] for path in sorted(skipped)]
     for key, po in merged.items():
         result.memory += catalog.fill_from_memory(po, hits[key])
@@ -381,27 +476,38 @@ def translate(
         result.machine[pair] = result.machine.get(pair, 0) + catalog.fill(
             po, translations.get(pair, {})
         )
-    files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in keys})
-    for slug, pot in pots.items():
-        if write_catalog(config, pot_path(config, slug), pot):
-            result.written.append(pot_path(config, slug))
+    files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in todo})
+    result.written = _write_templates(config, state, made)
     for (slug, locale), po in merged.items():
-        path = po_path(config, locale, slug)
+        key, path = (slug, locale), paths[(slug, locale)]
         pair = (lang_of[slug], locale)
         fill = _Fill(
             pots[slug],
             locale,
-            real[(slug, locale)],
-            hits[(slug, locale)],
+            real[key],
+            hits[key],
             translations.get(pair, {}),
             cutoff,
             refresh,
         )
-        changed, warning = _write_merged(config, path, read[(slug, locale)][0], po, fill)
-        if changed:
+        written = _write_merged(config, path, read[key][0], po, fill)
+        if written.changed:
             result.written.append(path)
-        if warning:
-            result.warnings.append(warning)
+        if written.warning:
+            result.warnings.append(written.warning)
+        if written.po is None:
+            state.drop(f"po:{locale}/{slug}")
+            continue
+        state.put(
+            f"po:{locale}/{slug}",
+            {
+                "inputs": inputs[key],
+                "output": content_digest(written.payload),
+                "complete": not catalog.needs_machine(written.po),
+                "memory": memory_of[locale],
+                "reviewed": any(e.msgstr and not e.fuzzy and not e.obsolete for e in written.po),
+            },
+        )
     return result
 
 
@@ -417,167 +523,30 @@ class StatusRow:
     unreadable: PostlingoError | None = None
 
 
-def status(config: Config, docs: Sequence[Document], only: Sequence[str] = ()) -> list[StatusRow]:
+def status(
+    config: Config, items: Sequence[Post] | Sequence[Document], only: Sequence[str] = ()
+) -> list[StatusRow]:
     check_targets(config, only)
     rows = []
-    for doc in docs:
-        for locale in targets_for(doc, config, only):
+    for post in as_posts(items):
+        for locale in targets_for(post, config, only):
             threshold = config.for_locale(locale).min_translated
             try:
-                po = _existing(config, locale, doc.slug)
+                po = existing(config, locale, post.slug)
             except Unreadable as bad:
-                rows.append(StatusRow(doc.slug, locale, None, threshold, bad.error))
+                rows.append(StatusRow(post.slug, locale, None, threshold, bad.error))
                 continue
             rows.append(
                 StatusRow(
-                    doc.slug, locale, catalog.stats(po) if po is not None else None, threshold
+                    post.slug, locale, catalog.stats(po) if po is not None else None, threshold
                 )
             )
     return rows
 
 
-# --- build -------------------------------------------------------------------
-
-
-@dataclass
-class BuildResult:
-    written: list[Path] = field(default_factory=list)
-    pages: int = 0
-    decisions: list[publish.Decision] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    removed: list[Path] = field(default_factory=list)  # stale pages of an earlier build
-    skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
-
-    @property
-    def held_back(self) -> list[publish.Decision]:
-        return [d for d in self.decisions if not d.published]
-
-
-def _ssg_pages(config: Config, editions: Sequence[Edition], warnings: list[str]) -> dict[str, str]:
-    """Markdown files for a static-site generator (pipeline/ssg.py), from the posts' sources."""
-    from pipeline import ssg
-
-    sources = {e.doc.path: files.read_text(config.resolve(e.doc.path)) for e in editions}
-    pages, skipped = ssg.render(config.site.format, editions, sources, config.ignore, config.raw_html)
-    warnings.extend(skipped)
-    return pages
-
-
-
-def _previewed(
-    config: Config, docs: Sequence[Document], catalogs: dict[Pair, polib.POFile | None]
-) -> dict[Pair, polib.POFile | None]:
-    """Each catalog merged with its post as it is now, the rest pseudo-localized, in memory."""
-    pots = templates(config, docs)
-    lang_of = {doc.slug: doc.lang for doc in docs}
-    shown: dict[Pair, polib.POFile | None] = {}
-    for (slug, locale), po in catalogs.items():
-        merged = catalog.merge(pots[slug], po, locale)
-        empty = catalog.needs_machine(merged)
-        pseudo = PseudoEngine().translate(empty, lang_of[slug], locale)
-        catalog.fill(merged, dict(zip(empty, pseudo, strict=True)))
-        shown[(slug, locale)] = merged
-    return shown
-
-
-def missing_models(config: Config, docs: Sequence[Document]) -> list[Pair]:
+def missing_models(config: Config, items: Sequence[Post] | Sequence[Document]) -> list[Pair]:
     """The language pairs that no installed model translates (all of them for engine pseudo)."""
-    pairs = {(doc.lang, loc) for doc in docs for loc in targets_for(doc, config)}
+    pairs = {(post.lang, loc) for post in as_posts(items) for loc in targets_for(post, config)}
     name = "pseudo" if config.engine == "pseudo" else "auto"
     engines, _ = choose_engines(config, name, pairs)
     return sorted(pair for pair, engine in engines.items() if engine.name == "pseudo")
-
-
-MANIFESTS = Path(".postlingo") / "built"  # per output folder: what its last full build wrote
-OLD_MANIFEST = ".postlingo-files"  # where earlier versions kept it: inside the site itself
-
-
-def manifest_path(config: Config) -> Path:
-    """The manifest of the output folder, outside it so it is never deployed."""
-    name = quote(relative(config, config.site_path), safe="") or "site"
-    return config.root / MANIFESTS / f"{name}.txt"
-
-
-def _prune(config: Config, outputs: Iterable[str]) -> list[Path]:
-    """Remove what the last full build wrote and this one did not, and folders left empty."""
-    site, manifest, old = config.site_path, manifest_path(config), config.site_path / OLD_MANIFEST
-    before = {
-        rel for path in (manifest, old) if path.is_file() for rel in files.read_text(path).split()
-    }
-    removed = []
-    for rel in sorted(before - set(outputs)):
-        stale = site / rel
-        if ".." not in Path(rel).parts and stale.is_file():
-            files.remove(stale)
-            removed.append(stale)
-    for folder in sorted({p.parent for p in removed}, key=lambda p: -len(p.parts)):
-        while folder != site and folder.is_relative_to(site) and not any(folder.iterdir()):
-            folder.rmdir()
-            folder = folder.parent
-    files.ensure_folders([manifest.parent])
-    files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
-    files.remove(old)
-    return removed
-
-
-def build(
-    config: Config,
-    docs: Sequence[Document],
-    *,
-    only: Sequence[str] = (),
-    pseudo: bool = False,
-    prune: bool = True,
-    preview: bool = False,
-) -> BuildResult:
-    """Render every source page and every translation its locale's policy allows.
-
-    With `prune` (a full build), pages an earlier build wrote that are no longer
-    published are removed, so a held-back locale or a pseudo preview never
-    lingers in a deployed site. Only files listed in the manifest are touched.
-    With `preview` (serve, no model installed), what the catalogs lack is shown as
-    pseudo text made in memory: locales/ is never written.
-    """
-    from pipeline.site import assets, render_site
-
-    check_targets(config, only)
-    catalogs: dict[tuple[str, str], polib.POFile | None] = {}
-    skipped: dict[tuple[str, str], PostlingoError] = {}
-    for doc in docs:
-        for loc in targets_for(doc, config, only):
-            try:
-                catalogs[(doc.slug, loc)] = _existing(config, loc, doc.slug)
-            except Unreadable as bad:
-                skipped[(doc.slug, loc)] = bad.error
-    if preview:
-        catalogs = _previewed(config, docs, catalogs)
-    editions, decisions = publish.plan(config, docs, catalogs, pseudo=pseudo or preview)
-    decisions += [
-        publish.Decision(slug, loc, False, 0.0, "catalog does not parse (see below)")
-        for slug, loc in skipped
-    ]
-    result = BuildResult(decisions=decisions, pages=len(editions), skipped=list(skipped.values()))
-    html = config.site.format == "html"
-    outputs: dict[str, str | bytes] = dict(
-        render_site(editions, config) if html else _ssg_pages(config, editions, result.warnings)
-    )
-    for target, origin in assets(docs, config).items() if html else ():
-        source = config.resolve(origin)
-        if target in outputs:
-            raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
-        if source.is_file():
-            outputs[target] = files.read_bytes(source)
-        else:
-            result.warnings.append(f"{origin}: image not found; the page links to it anyway")
-    if not config.base_url and html:
-        result.warnings.append(
-            "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
-            "and search engines want them absolute"
-        )
-    site = config.site_path
-    files.ensure_folders({site} | {(site / rel).parent for rel in outputs})
-    for rel, content in sorted(outputs.items()):
-        if files.write_atomic(site / rel, content):
-            result.written.append(site / rel)
-    if prune:
-        result.removed = _prune(config, outputs)
-    return result

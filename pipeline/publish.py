@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polib
 
@@ -11,7 +12,10 @@ from pipeline import catalog
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.engines.pseudo import is_pseudo
-from pipeline.site import Edition
+from pipeline.site import Edition, PageRef
+
+if TYPE_CHECKING:
+    from pipeline.posts import Post
 
 
 @dataclass(frozen=True)
@@ -23,19 +27,21 @@ class Decision:
     reason: str
 
 
-def decide(
-    doc: Document,
-    locale: str,
-    po: polib.POFile | None,
-    config: Config,
-    *,
-    pseudo: bool,
-) -> tuple[Edition | None, Decision]:
-    """Apply the locale's policy to one catalog: an Edition to render, or why not."""
+@dataclass(frozen=True)
+class Verdict:
+    decision: Decision
+    translations: dict[str, str] | None  # None: not published
+    pseudo: bool = False  # the page shows pseudo-localized text
+
+
+def judge(
+    slug: str, locale: str, po: polib.POFile | None, config: Config, *, pseudo: bool
+) -> Verdict:
+    """Apply the locale's policy to one catalog: what to publish of it, or why not."""
     policy = config.for_locale(locale)
     threshold = policy.min_translated
     if po is None:
-        return None, Decision(doc.slug, locale, False, 0.0, "no catalog yet: run translate")
+        return Verdict(Decision(slug, locale, False, 0.0, "no catalog yet: run translate"), None)
     machine = policy.publish_machine_translation or pseudo
     translations = catalog.publishable(po, machine=machine, pseudo=pseudo)
     percent = catalog.percent_of(po, translations)
@@ -43,13 +49,11 @@ def decide(
         why = "nothing publishable: machine output awaits review"
         if not machine:
             why += f" (or set publish_machine_translation for {locale})"
-        return None, Decision(doc.slug, locale, False, percent, why)
+        return Verdict(Decision(slug, locale, False, percent, why), None)
     if percent < threshold:
-        return None, Decision(
-            doc.slug, locale, False, percent, f"{percent:.0f}% translated, below {threshold}%"
-        )
+        why = f"{percent:.0f}% translated, below {threshold}%"
+        return Verdict(Decision(slug, locale, False, percent, why), None)
     uses_pseudo = any(is_pseudo(text) for text in translations.values())
-    edition = Edition(doc, locale, translations, pseudo=uses_pseudo)
     if uses_pseudo:
         label = "pseudo preview"
     else:
@@ -59,26 +63,43 @@ def decide(
             f"{percent:.0f}% translated ({len(translations) - machine_out} reviewed, "
             f"{machine_out} machine)"
         )
-    return edition, Decision(doc.slug, locale, True, percent, label)
+    return Verdict(Decision(slug, locale, True, percent, label), translations, uses_pseudo)
+
+
+def decide(
+    doc: Document,
+    locale: str,
+    po: polib.POFile | None,
+    config: Config,
+    *,
+    pseudo: bool,
+) -> tuple[Edition | None, Decision]:
+    """`judge` for a parsed post: an Edition to render, or why not."""
+    verdict = judge(doc.slug, locale, po, config, pseudo=pseudo)
+    if verdict.translations is None:
+        return None, verdict.decision
+    return Edition(doc, locale, verdict.translations, pseudo=verdict.pseudo), verdict.decision
 
 
 def plan(
-    config: Config,
-    docs: Sequence[Document],
-    catalogs: dict[tuple[str, str], polib.POFile | None],
-    *,
-    pseudo: bool = False,
-) -> tuple[list[Edition], list[Decision]]:
-    """Source pages always; each translation where its policy allows."""
-    editions: list[Edition] = []
+    chosen: Sequence[Post],
+    targets: Mapping[str, Sequence[str]],
+    judged: Callable[[str, str], tuple[Decision, bool]],
+) -> tuple[list[PageRef], list[Decision]]:
+    """Source pages always; each translation where its policy allows.
+
+    `judged(slug, locale)` gives a catalog's decision and whether its page is a
+    pseudo preview; `targets` the locales of each post.
+    """
+    refs: list[PageRef] = []
     decisions: list[Decision] = []
-    for doc in docs:
-        editions.append(Edition(doc, doc.lang, {}))
-        for (slug, locale), po in catalogs.items():
-            if slug != doc.slug:
-                continue
-            edition, decision = decide(doc, locale, po, config, pseudo=pseudo)
+    for post in chosen:
+        refs.append(PageRef(post.slug, post.lang, post.lang, post.where, date=post.date))
+        for locale in targets[post.slug]:
+            decision, shows_pseudo = judged(post.slug, locale)
             decisions.append(decision)
-            if edition is not None:
-                editions.append(edition)
-    return editions, decisions
+            if decision.published:
+                refs.append(
+                    PageRef(post.slug, locale, post.lang, post.where, shows_pseudo, post.date)
+                )
+    return refs, decisions

@@ -13,12 +13,12 @@ import functools
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
-import jinja2
 from babel.core import get_global, parse_locale
 from babel.dates import format_date
 from markupsafe import Markup
@@ -28,6 +28,9 @@ from pipeline.article import Article, bcp47, images, localize
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
+
+if TYPE_CHECKING:
+    import jinja2
 
 PACKAGE = Path(__file__).parent
 _LOCALE_RE = re.compile(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*")
@@ -111,14 +114,13 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
-def _check(edition: Edition) -> None:
-    doc, locale = edition.doc, edition.locale
-    if not _LOCALE_RE.fullmatch(locale):
-        raise PostlingoError(f"locale {locale!r} cannot name a folder of the site", doc.path)
-    locales.validate(locale)
-    problem = slug_problem(doc.slug)
+def _check(ref: PageRef) -> None:
+    if not _LOCALE_RE.fullmatch(ref.locale):
+        raise PostlingoError(f"locale {ref.locale!r} cannot name a folder of the site", ref.where)
+    locales.validate(ref.locale)
+    problem = slug_problem(ref.slug)
     if problem:
-        raise PostlingoError(problem, doc.path)
+        raise PostlingoError(problem, ref.where)
 
 
 # --- URLs ----------------------------------------------------------------------
@@ -141,7 +143,7 @@ def post_path(locale: str, slug: str) -> str:
     return f"{locale}/{slug}.html"
 
 
-def asset_path(doc: Document, src: str, source_dir: str) -> str | None:
+def asset_path(where: str, src: str, source_dir: str) -> str | None:
     """Where a post's relative image belongs in the site: its path under source_dir.
 
     None for what is not a file beside the sources: URLs with a scheme or host,
@@ -151,7 +153,7 @@ def asset_path(doc: Document, src: str, source_dir: str) -> str | None:
     if parts.scheme or parts.netloc or not parts.path or src.startswith(("/", "#")):
         return None
     base = posixpath.normpath(source_dir.replace("\\", "/").strip("/") or ".")
-    folder = posixpath.dirname(posixpath.normpath(doc.path)) or "."
+    folder = posixpath.dirname(posixpath.normpath(where)) or "."
     inside = posixpath.relpath(folder, base) if base != "." else folder
     path = posixpath.normpath(posixpath.join(inside, unquote(parts.path)))
     if path in (".", "..") or path.startswith("../") or path.startswith("/"):
@@ -164,31 +166,73 @@ def assets(docs: Sequence[Document], config: Config) -> dict[str, str]:
 
     Images inside a sentence count too: their markup is rebased like a figure's.
     """
+    return assets_of(((doc.path, images(doc)) for doc in docs), config)
+
+
+def assets_of(posts: Iterable[tuple[str, Iterable[str]]], config: Config) -> dict[str, str]:
+    """`assets` from each post's path and image sources (as the state keeps them)."""
     found: dict[str, str] = {}
-    for doc in docs:
-        for src in images(doc):
-            path = asset_path(doc, src, config.source_dir)
+    for where, sources in posts:
+        for src in sources:
+            path = asset_path(where, src, config.source_dir)
             if path is not None:
                 found[path] = posixpath.join(config.source_dir.strip("/") or ".", path)
     return dict(sorted(found.items()))
 
 
-def _post_names(editions: Sequence[Edition], source_dir: str) -> dict[str, str]:
+def image_url(doc: Document, src: str, source_dir: str) -> str:
+    """A relative image, as seen from a page one folder below the site root."""
+    path = asset_path(doc.path, src, source_dir)
+    if path is None:
+        return src
+    parts = urlsplit(src)
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"../{_url_path(path)}{query}{fragment}"
+
+
+def article(
+    edition: Edition, config: Config, link: Callable[[str], tuple[str, str | None]]
+) -> Article:
+    """The edition's text as its page shows it: images rebased for the page's folder,
+    links to other posts through `link` (Site.post_link)."""
+    doc = edition.doc
+    return localize(
+        doc,
+        edition.locale,
+        edition.translations,
+        functools.partial(image_url, doc, source_dir=config.source_dir),
+        link,
+    )
+
+
+def post_names(refs: Iterable[PageRef], source_dir: str) -> dict[str, str]:
     """How a post may link to another, as a path under source_dir → the target's slug.
 
     The target's source file (guide.md), its page (guide.html, slug.html) or its bare name.
     """
     names: dict[str, str] = {}
-    for edition in editions:
-        doc = edition.doc
-        own = asset_path(doc, posixpath.basename(doc.path), source_dir)
+    for ref in refs:
+        own = asset_path(ref.where, posixpath.basename(ref.where), source_dir)
         if own is None:
             continue
         folder = posixpath.dirname(own)
         stem = posixpath.splitext(own)[0]
-        for name in (own, stem, f"{stem}.html", posixpath.join(folder, f"{doc.slug}.html")):
-            names.setdefault(name, doc.slug)
+        for name in (own, stem, f"{stem}.html", posixpath.join(folder, f"{ref.slug}.html")):
+            names.setdefault(name, ref.slug)
     return names
+
+
+def linked_posts(
+    where: str, hrefs: Iterable[str], names: Mapping[str, str], source_dir: str
+) -> set[str]:
+    """The slugs of the posts a post's links point to (its page depends on where they are)."""
+    found = set()
+    for href in hrefs:
+        path = asset_path(where, href, source_dir)
+        if path is not None and path in names:
+            found.add(names[path])
+    return found
 
 
 def _url_path(path: str) -> str:
@@ -200,6 +244,8 @@ def _url_path(path: str) -> str:
 
 def environment(config: Config) -> jinja2.Environment:
     """Project templates first (any one may be overridden), then the package's."""
+    import jinja2
+
     loaders: list[jinja2.BaseLoader] = []
     project = config.root / config.templates_dir
     if project.is_dir():
@@ -216,6 +262,8 @@ def environment(config: Config) -> jinja2.Environment:
 
 
 def _render(env: jinja2.Environment, name: str, **context: object) -> str:
+    import jinja2
+
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as exc:
@@ -237,81 +285,158 @@ def stylesheet() -> str:
 
 def render_site(editions: Sequence[Edition], config: Config) -> dict[str, str]:
     """Relative path (posix, under the site dir) → file content."""
-    return _Site(editions, config).render()
+    by_key = {(e.locale, e.doc.slug): e for e in editions}
+    refs = [
+        PageRef(e.doc.slug, e.locale, e.doc.lang, e.doc.path, e.pseudo, post_date(e.doc))
+        for e in editions
+    ]
+    return Site(
+        refs, config, lambda ref, link: article(by_key[(ref.locale, ref.slug)], config, link)
+    ).render()
 
 
-class _Site:
-    def __init__(self, editions: Sequence[Edition], config: Config) -> None:
+@dataclass(frozen=True)
+class PageRef:
+    """A published edition as the site's links see it: which post, in which locale."""
+
+    slug: str
+    locale: str
+    lang: str  # the post's own language
+    where: str  # the post's source path, for messages
+    pseudo: bool = False
+    date: str = ""  # the post's date, ISO (post_date), "" when it has none
+
+
+# What an index lists of each post; kept by the state so an index is made
+# again without reading every post (body_html, which no built-in index uses,
+# is read on demand).
+LISTED = ("title", "title_html", "title_label", "description", "description_html",
+          "description_label")  # fmt: skip
+_HTML_FIELDS = frozenset({"title_html", "title_label", "description_html",
+                          "description_label", "body_html"})  # fmt: skip
+
+
+class Listing(Mapping[str, object]):
+    """One post of an index: its href and listed fields, the rest of its article on demand."""
+
+    def __init__(
+        self,
+        href: str,
+        locale: str,
+        date: str,
+        fields: Mapping[str, str],
+        more: Callable[[], Article],
+    ) -> None:
+        self._fields: dict[str, object] = {"href": href, "locale": locale, **_dated(date, locale)}
+        self._fields.update((k, Markup(v) if k in _HTML_FIELDS else v) for k, v in fields.items())
+        self._more = more
+
+    def __getitem__(self, key: str) -> object:
+        if key not in self._fields:
+            self._fields.update(markup(self._more()))
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(["href", "date", "date_shown", *markup_keys()])
+
+    def __len__(self) -> int:
+        return 3 + len(markup_keys())
+
+
+def listed(article: Article) -> dict[str, str]:
+    """The fields an index lists, as plain strings for the state."""
+    found = markup(article)
+    return {k: str(found[k]) for k in LISTED}
+
+
+class Site:
+    """Renders the pages asked for; the links (switchers, hreflang, sitemap) always whole.
+
+    `article_of` gives a page's text; `listing_of`, when given, what an index
+    lists of a post (the state's copy), so an unchanged post is not read again.
+    """
+
+    def __init__(
+        self,
+        refs: Sequence[PageRef],
+        config: Config,
+        article_of: Callable[[PageRef, Callable[[str], tuple[str, str | None]]], Article],
+        listing_of: Callable[[PageRef], Mapping[str, str] | None] = lambda ref: None,
+    ) -> None:
         seen: set[tuple[str, str]] = set()
-        for edition in editions:
-            _check(edition)
-            key = (edition.locale, edition.doc.slug)
+        for ref in refs:
+            _check(ref)
+            key = (ref.locale, ref.slug)
             if key in seen:
-                raise PostlingoError(
-                    f"two pages for {edition.doc.slug} in {edition.locale}", edition.doc.path
-                )
+                raise PostlingoError(f"two pages for {ref.slug} in {ref.locale}", ref.where)
             seen.add(key)
-        self.editions = sorted(editions, key=lambda e: (e.doc.slug, e.locale))
+        self.refs = sorted(refs, key=lambda e: (e.slug, e.locale))
         self.config = config
         self.urls = _Urls(config.base_url)
-        self.env = environment(config)
         self.site_name = config.site.title or config.project or "Posts"
-        self.by_slug: dict[str, list[Edition]] = defaultdict(list)
-        self.by_locale: dict[str, list[Edition]] = defaultdict(list)
-        for edition in self.editions:
-            self.by_slug[edition.doc.slug].append(edition)
-            self.by_locale[edition.locale].append(edition)
-        self.posts = _post_names(self.editions, config.source_dir)
-        self.articles = {
-            (e.locale, e.doc.slug): localize(
-                e.doc,
-                e.locale,
-                e.translations,
-                functools.partial(self.image_url, e.doc),
-                functools.partial(self.post_link, e),
-            )
-            for e in self.editions
-        }
+        self.by_slug: dict[str, list[PageRef]] = defaultdict(list)
+        self.by_locale: dict[str, list[PageRef]] = defaultdict(list)
+        for ref in self.refs:
+            self.by_slug[ref.slug].append(ref)
+            self.by_locale[ref.locale].append(ref)
+        self.posts = post_names(self.refs, config.source_dir)
+        self._article_of = article_of
+        self._listing_of = listing_of
+        self.articles: dict[tuple[str, str], Article] = {}
         self.sitemap: list[tuple[str, tuple[Link, ...]]] = []
 
-    def image_url(self, doc: Document, src: str) -> str:
-        """A relative image, as seen from a page one folder below the site root."""
-        path = asset_path(doc, src, self.config.source_dir)
-        if path is None:
-            return src
-        parts = urlsplit(src)
-        query = f"?{parts.query}" if parts.query else ""
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return f"../{_url_path(path)}{query}{fragment}"
+    @functools.cached_property
+    def env(self) -> jinja2.Environment:
+        return environment(self.config)
 
-    def post_link(self, edition: Edition, href: str) -> tuple[str, str | None]:
+    def article(self, ref: PageRef) -> Article:
+        key = (ref.locale, ref.slug)
+        if key not in self.articles:
+            self.articles[key] = self._article_of(ref, functools.partial(self.post_link, ref))
+        return self.articles[key]
+
+    def post_link(self, ref: PageRef, href: str) -> tuple[str, str | None]:
         """A link to another post: its page in this locale if published, else the source's.
 
         The second value is the hreflang of a page in another language, else None.
         Links to anything that is not a post are left as written.
         """
-        path = asset_path(edition.doc, href, self.config.source_dir)
+        path = asset_path(ref.where, href, self.config.source_dir)
         slug = self.posts.get(path) if path is not None else None
         if slug is None:
             return href, None
         fragment = urlsplit(href).fragment
         anchor = f"#{fragment}" if fragment else ""
         name = _url_path(f"{slug}.html")
-        if any(e.locale == edition.locale for e in self.by_slug[slug]):
+        if any(e.locale == ref.locale for e in self.by_slug[slug]):
             return name + anchor, None
-        source = self.by_slug[slug][0].doc.lang
+        source = self.by_slug[slug][0].lang
         return f"../{_url_path(source)}/{name}{anchor}", bcp47(source)
 
-    def render(self) -> dict[str, str]:
+    def render(self, wanted: Callable[[str], bool] = lambda path: True) -> dict[str, str]:
+        """The wanted pages; the links between all pages are worked out whatever is wanted."""
         out: dict[str, str] = {}
-        for edition in self.editions:
-            out[post_path(edition.locale, edition.doc.slug)] = self.post(edition)
+        whole = wanted("sitemap.xml")  # it lists every page: every page's links are needed
+        for ref in self.refs:
+            path = post_path(ref.locale, ref.slug)
+            if whole or wanted(path):
+                paths = {e.locale: post_path(e.locale, ref.slug) for e in self.by_slug[ref.slug]}
+                versions = self.versions(paths, ref.locale, paths.get(ref.lang))
+            if wanted(path):
+                out[path] = self.post(ref, versions)
+        paths = {loc: f"{loc}/index.html" for loc in self.by_locale}
         for locale in sorted(self.by_locale):
-            out[f"{locale}/index.html"] = self.locale_index(locale)
-        out["index.html"] = self.root_index()
-        out["style.css"] = stylesheet()
-        entries = sorted(self.sitemap, key=lambda entry: entry[0])
-        out["sitemap.xml"] = _render(self.env, "sitemap.xml", entries=entries)
+            versions = self.versions(paths, locale, "index.html")
+            if wanted(paths[locale]):
+                out[paths[locale]] = self.locale_index(locale, versions)
+        if wanted("index.html"):
+            out["index.html"] = self.root_index()
+        if wanted("style.css"):
+            out["style.css"] = stylesheet()
+        if wanted("sitemap.xml"):
+            self.sitemap.append((self.urls.loc("index.html"), ()))
+            entries = sorted(self.sitemap, key=lambda entry: entry[0])
+            out["sitemap.xml"] = _render(self.env, "sitemap.xml", entries=entries)
         return dict(sorted(out.items()))
 
     def versions(
@@ -371,57 +496,58 @@ class _Site:
             **kw,  # type: ignore[arg-type]
         )
 
-    def post(self, edition: Edition) -> str:
-        doc, locale = edition.doc, edition.locale
-        article = self.articles[(locale, doc.slug)]
-        paths = {e.locale: post_path(e.locale, doc.slug) for e in self.by_slug[doc.slug]}
-        x_default = paths.get(doc.lang)
-        path = paths[locale]
+    def post_page(self, ref: PageRef) -> str:
+        """One post page alone (a worker's share of the site)."""
+        paths = {e.locale: post_path(e.locale, ref.slug) for e in self.by_slug[ref.slug]}
+        return self.post(ref, self.versions(paths, ref.locale, paths.get(ref.lang)))
+
+    def post(self, ref: PageRef, versions: tuple[tuple[Link, ...], tuple[Link, ...]]) -> str:
+        locale = ref.locale
+        article = self.article(ref)
         page = self.page(
             locale,
-            path,
-            self.versions(paths, locale, x_default),
+            post_path(locale, ref.slug),
+            versions,
             title=article.title.plain,
             description=article.description.plain,
             og_type="article",
             home="index.html",
-            pseudo=edition.pseudo,
-            models_command=_models_command(edition),
+            pseudo=ref.pseudo,
+            models_command=_models_command(ref),
         )
         return _render(
-            self.env, "post.html", page=page, article=_markup(article), **_dated(doc, locale)
+            self.env, "post.html", page=page, article=markup(article), **_dated(ref.date, locale)
         )
 
-    def locale_index(self, locale: str) -> str:
+    def listing(self, ref: PageRef) -> Listing:
+        href = quote(ref.slug, safe="") + ".html"
+        kept = self._listing_of(ref)
+        if kept is None:
+            kept = listed(self.article(ref))
+        return Listing(href, ref.locale, ref.date, kept, functools.partial(self.article, ref))
+
+    def locale_index(self, locale: str, versions: tuple[tuple[Link, ...], tuple[Link, ...]]) -> str:
         """The locale's posts, newest first (undated last), dates as the locale writes them."""
-        paths = {loc: f"{loc}/index.html" for loc in self.by_locale}
-        editions = sorted(
+        refs = sorted(
             self.by_locale[locale],
-            key=lambda e: (-(post_date(e.doc) or dt.date.min).toordinal(), e.doc.slug),
+            key=lambda r: (-(_day(r.date) or dt.date.min).toordinal(), r.slug),
         )
-        pseudo = next((e for e in editions if e.pseudo), None)
+        posts = [self.listing(ref) for ref in refs]
+        pseudo = next((r for r in refs if r.pseudo), None)
         page = self.page(
             locale,
-            paths[locale],
-            self.versions(paths, locale, "index.html"),
+            f"{locale}/index.html",
+            versions,
             title=self.site_name,
             description=self.config.site.description,
             home="../index.html",
             pseudo=pseudo is not None,
             models_command=_models_command(pseudo) if pseudo else "",
         )
-        listing = [
-            {
-                "href": quote(e.doc.slug, safe="") + ".html",
-                **_dated(e.doc, locale),
-                **_markup(self.articles[(locale, e.doc.slug)]),
-            }
-            for e in editions
-        ]
-        return _render(self.env, "index.html", page=page, posts=listing)
+        return _render(self.env, "index.html", page=page, posts=posts)
 
     def root_index(self) -> str:
-        counts = Counter(e.doc.lang for e in self.editions if e.locale == e.doc.lang)
+        counts = Counter(ref.lang for ref in self.refs if ref.locale == ref.lang)
         lang = min(counts, key=lambda loc: (-counts[loc], loc)) if counts else "en"
         choices = tuple(
             Link(
@@ -444,38 +570,45 @@ class _Site:
             site_name=self.site_name,
             og_locale=og_locale(lang),
         )
-        self.sitemap.append((self.urls.loc("index.html"), ()))
         return _render(self.env, "languages.html", page=page, languages=choices)
 
 
-def post_date(doc: Document) -> dt.date | None:
-    """The front matter's date (YAML date, TOML datetime or ISO text); None if it has none."""
+def post_date(doc: Document) -> str:
+    """The front matter's date (YAML date, TOML datetime or ISO text) in ISO; "" if none."""
     raw = doc.meta.get("date", "").strip()
     if not raw:
-        return None
+        return ""
     try:
-        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date()
+        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
     except ValueError:
-        return None
+        return ""
 
 
-def _dated(doc: Document, locale: str) -> dict[str, str]:
+def _day(iso: str) -> dt.date | None:
+    return dt.date.fromisoformat(iso) if iso else None
+
+
+def _dated(iso: str, locale: str) -> dict[str, str]:
     """The post's date for templates: ISO for <time datetime>, and as the locale writes it."""
-    day = post_date(doc)
+    day = _day(iso)
     if day is None:
         return {"date": "", "date_shown": ""}
     return {
-        "date": day.isoformat(),
+        "date": iso,
         "date_shown": format_date(day, "long", locales.babel_locale(locale)),
     }
 
 
-def _models_command(edition: Edition) -> str:
-    source, target = locales.language(edition.doc.lang), locales.language(edition.locale)
+def _models_command(ref: PageRef) -> str:
+    source, target = locales.language(ref.lang), locales.language(ref.locale)
     return f"postlingo models install {source} {target}"
 
 
-def _markup(article: Article) -> dict[str, object]:
+def markup_keys() -> tuple[str, ...]:
+    return ("locale", *LISTED, "body_html")
+
+
+def markup(article: Article) -> dict[str, object]:
     """The article's parts for templates; the HTML parts are already escaped."""
     return {
         "locale": article.locale,

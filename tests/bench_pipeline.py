@@ -229,7 +229,36 @@ def table(results: dict[tuple[str, int], Figures], versions: list[str]) -> list[
     return lines
 
 
+def pool_break_even() -> list[str]:
+    """Reading N posts in this process vs in a pool of all cores, median of ROUNDS."""
+    from pipeline import config as configs
+    from pipeline import posts
+
+    lines = [f"{'posts':>5} {'serial s':>9} {'pool s':>9} {'pool/serial':>11}"]
+    with tempfile.TemporaryDirectory(prefix="bench-pool-") as tmp:
+        for size in (4, 8, 16, 32, 64, 128):
+            root = Path(tmp) / f"p{size}"
+            make_project(root, size)
+            config = configs.load(root)
+            paths = sorted((root / "source").glob("*.md"))
+            timings: dict[bool, list[float]] = {False: [], True: []}
+            for _ in range(ROUNDS):
+                for parallel in (False, True):
+                    posts.POOL_THRESHOLD = 0
+                    started = time.perf_counter()
+                    posts._read_many(config, paths, parallel)
+                    timings[parallel].append(time.perf_counter() - started)
+            serial, pool = (statistics.median(timings[k]) for k in (False, True))
+            lines.append(f"{size:>5} {serial:>9.3f} {pool:>9.3f} {pool / serial:>11.2f}")
+    return lines
+
+
 def main() -> None:
+    if "--pool" in sys.argv:
+        print(f"reading posts: one process vs a pool of {os.cpu_count()} (medians of {ROUNDS})")
+        for line in pool_break_even():
+            print(line)
+        return
     codes = {"this": REPO}
     baseline = os.environ.get("BENCH_BASELINE")
     if baseline:

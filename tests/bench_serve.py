@@ -12,8 +12,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from pipeline import building, project
 from pipeline import config as configuration
-from pipeline import project
 from pipeline.cli import SERVE_DIR
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ def main() -> None:
             started = time.perf_counter()
             docs = project.load_documents(config)
             missing = project.missing_models(config, docs)
-            project.build(replace(config, site_dir=SERVE_DIR), docs, preview=bool(missing))
+            building.build(replace(config, site_dir=SERVE_DIR), docs, preview=bool(missing))
             times.append(time.perf_counter() - started)
         pages = sum(1 for _ in (root / SERVE_DIR).rglob("*.html"))
         print(

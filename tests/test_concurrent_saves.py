@@ -26,7 +26,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import catalog, files, project, publish
+from pipeline import building, catalog, files, project, publish
 from pipeline.config import load as load_config
 from pipeline.engines.pseudo import PseudoEngine
 
@@ -178,7 +178,7 @@ def test_a_save_at_any_point_of_a_run_survives_it(translated, monkeypatch, trial
         config = load_config(root)
         docs = project.load_documents(config)
         if point == "build":
-            project.build(config, docs, pseudo=True)
+            building.build(config, docs, pseudo=True)
         else:
             project.translate(config, docs)
         assert inject.done, f"{point} was never reached"

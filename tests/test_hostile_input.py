@@ -241,13 +241,12 @@ def test_temp_files_a_killed_run_leaves_are_removed_and_never_deployed(project):
 
 @pytest.mark.parametrize("debug", [False, True])
 def test_an_unexpected_exception_is_one_line_and_exit_70(monkeypatch, capsys, project, debug):
-    from pipeline import cli
-    from pipeline import project as stages
+    from pipeline import cli, posts
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something\nunforeseen")
 
-    monkeypatch.setattr(stages, "load_documents", broken)
+    monkeypatch.setattr(posts, "load", broken)
     flags = ["--debug"] if debug else []
     monkeypatch.setattr(sys, "argv", ["postlingo", *flags, "-C", str(project), "status"])
     with pytest.raises(SystemExit) as info:

@@ -7,7 +7,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pipeline import project
+from pipeline import building, project
 from pipeline.config import load
 from pipeline.errors import PostlingoError
 
@@ -94,7 +94,7 @@ def test_a_block_marked_translate_no_is_shown_as_written_on_every_page(tmp_path)
     project.translate(config, docs)
     pot = (root / "locales" / "clinic.pot").read_text(encoding="utf-8")
     assert "We are open every day." in pot and "Gangnam" not in pot
-    project.build(config, docs, pseudo=True)
+    building.build(config, docs, pseudo=True)
     kept = '<div translate="no" class="address">Seoul <b>Gangnam</b> Clinic &amp; Co.</div>'
     for locale in ("en", "ko"):
         assert kept in (root / "site" / locale / "clinic.html").read_text(encoding="utf-8")

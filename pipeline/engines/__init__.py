@@ -43,3 +43,7 @@ class Engine(Protocol):
     def close(self) -> None:
         """Free what the engine holds for the run (a cluster it started)."""
         ...
+
+    def identity(self, source: str, target: str) -> str:
+        """Everything that decides its output for the pair, so a re-run knows when it changed."""
+        ...

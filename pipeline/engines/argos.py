@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pipeline import models
+from pipeline import models, state
 from pipeline.config import Config
 from pipeline.engines import MachineTranslation
 from pipeline.errors import PostlingoError
@@ -282,6 +282,20 @@ class ArgosEngine:
             src, tgt = models.argos_code(source), models.argos_code(target)
             raise PostlingoError(models.missing_hint(self.packages, src, tgt))
         return chain
+
+    def identity(self, source: str, target: str) -> str:
+        """The packages (metadata, model file size and time), beam, settings and glossary."""
+        parts = [repr(self.config.mt), self.glossary_digest]
+        for package in self.require(source, target):
+            parts.append(str(package.path))
+            parts.append(state.file_digest(package.path / "metadata.json") or "")
+            model = (package.path / "model" / "model.bin").stat()
+            parts.append(f"{model.st_size} {model.st_mtime_ns}")
+        return state.digest(*parts)
+
+    @property
+    def glossary_digest(self) -> str:
+        return state.file_digest(self.config.resolve(self.config.glossary)) or "no glossary"
 
     def origin(self, chain: Sequence[models.ArgosPackage]) -> str:
         names = " + ".join(p.label for p in chain)

@@ -77,3 +77,6 @@ class PseudoEngine:
 
     def close(self) -> None:
         pass
+
+    def identity(self, source: str, target: str) -> str:
+        return ORIGIN

@@ -8,25 +8,41 @@ nothing to translate.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.document import Document, map_units, plain_text
 from pipeline.errors import PostlingoError
 from pipeline.files import read_text
-from pipeline.sources import html, markdown, text
-from pipeline.sources.draft import Draft
 from pipeline.sources.language import source_language
 
-READERS: dict[str, Callable[[str, str], Draft]] = {
-    ".md": markdown.parse,
-    ".markdown": markdown.parse,
-    ".html": html.parse,
-    ".htm": html.parse,
-    ".txt": text.parse,
+if TYPE_CHECKING:
+    from pipeline.sources.draft import Draft
+
+# File suffix → the reader module; each is imported on first use, so a run
+# that reads no post (nothing changed) does not pay for the parsers.
+READERS: dict[str, str] = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
 }
+
+
+def reader(suffix: str) -> Callable[[str, str], Draft] | None:
+    name = READERS.get(suffix)
+    if name is None:
+        return None
+    module = importlib.import_module(f"pipeline.sources.{name}")
+    parse: Callable[[str, str], Draft] = module.parse
+    return parse
+
+
 SLUG_RE = re.compile(r"[\w][\w.-]*")
 
 __all__ = ["READERS", "discover", "read"]
@@ -106,8 +122,8 @@ def read(
 ) -> Document:
     """Parse one post; units carry no segments yet (segment_document adds them)."""
     where = _relative(path, root)
-    reader = READERS.get(path.suffix.lower())
-    if reader is None:
+    parse = reader(path.suffix.lower())
+    if parse is None:
         raise PostlingoError(f"not a post: {' '.join(READERS)} files are read", where)
     try:
         source = read_text(path)
@@ -122,7 +138,7 @@ def read(
         return origin[min(max(line, 1), len(origin)) - 1] if origin else 1
 
     try:
-        draft = reader(kept, raw_html)
+        draft = parse(kept, raw_html)
     except PostlingoError as exc:
         line = original(exc.line) if exc.line is not None else None
         raise PostlingoError(exc.message, where, line) from exc

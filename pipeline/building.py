@@ -1,0 +1,314 @@
+"""The build stage: the localized site from the posts and their catalogs.
+
+A page is made again only when what it is made from changed (its post, its
+catalog and the locale's policy, the templates, which locales the post is
+published in) or its file is not as written; the indexes and the sitemap
+likewise, from what they list. Post pages are made in a process pool when
+there are enough of them (pages.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import polib
+
+from pipeline import catalog, files, pages, posts, publish
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.engines.pseudo import PseudoEngine
+from pipeline.errors import PostlingoError
+from pipeline.posts import Post, as_posts
+from pipeline.project import (
+    Pair,
+    Unreadable,
+    check_targets,
+    existing,
+    no_state,
+    po_path,
+    relative,
+    targets_for,
+    templates,
+)
+from pipeline.site import Edition, PageRef, Site, assets_of, linked_posts, post_names, post_path
+from pipeline.state import State, content_digest, digest, file_digest, tree_digest
+
+# --- build -------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    pages: int = 0
+    decisions: list[publish.Decision] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # stale pages of an earlier build
+    skipped: list[PostlingoError] = field(default_factory=list)  # catalogs that do not parse
+
+    @property
+    def held_back(self) -> list[publish.Decision]:
+        return [d for d in self.decisions if not d.published]
+
+
+MANIFESTS = Path(".postlingo") / "built"  # per output folder: what its last full build wrote
+OLD_MANIFEST = ".postlingo-files"  # where earlier versions kept it: inside the site itself
+
+
+def manifest_path(config: Config) -> Path:
+    """The manifest of the output folder, outside it so it is never deployed."""
+    name = quote(relative(config, config.site_path), safe="") or "site"
+    return config.root / MANIFESTS / f"{name}.txt"
+
+
+def _judged(
+    config: Config,
+    state: State,
+    key: tuple[str, str],
+    on_disk: str | None,
+    pseudo: bool,
+    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
+) -> tuple[publish.Decision, bool]:
+    """The publishing decision for a catalog, and whether its page is a pseudo preview.
+
+    Kept in the state by the catalog's digest and its locale's policy, so an
+    unchanged catalog is not read to know whether it is published.
+    """
+    slug, locale = key
+    name = f"verdict:{locale}/{slug}"
+    inputs = digest(repr(config.for_locale(locale)), str(pseudo))
+    record = state.fresh(name, inputs, on_disk)
+    if record is not None:
+        published, percent, reason = record["published"], record["percent"], record["reason"]
+        return publish.Decision(slug, locale, published, percent, reason), record["pseudo"]
+    verdict = publish.judge(slug, locale, catalog_of(key), config, pseudo=pseudo)
+    if on_disk is not None:
+        d = verdict.decision
+        fields = {"published": d.published, "percent": d.percent, "reason": d.reason}
+        state.put(name, {"inputs": inputs, "output": on_disk, **fields, "pseudo": verdict.pseudo})
+    return verdict.decision, verdict.pseudo
+
+
+def build(
+    config: Config,
+    items: Sequence[Post] | Sequence[Document],
+    *,
+    only: Sequence[str] = (),
+    pseudo: bool = False,
+    prune: bool = True,
+    preview: bool = False,
+    state: State | None = None,
+) -> BuildResult:
+    """Render every source page and every translation its locale's policy allows.
+
+    With `prune` (a full build), pages an earlier build wrote that are no longer
+    published are removed, so a held-back locale or a pseudo preview never
+    lingers in a deployed site. Only files listed in the manifest are touched.
+    With `preview` (serve, no model installed), what the catalogs lack is shown as
+    pseudo text made in memory: locales/ is never written, and nothing is kept.
+    A page whose post, catalog, policy, templates and language versions are as
+    the state recorded, and whose file is as written, is not rendered again.
+    """
+    check_targets(config, only)
+    chosen = as_posts(items)
+    state = state if state is not None and not preview else no_state(config)
+    by_slug = {post.slug: post for post in chosen}
+    keys = {post.slug: targets_for(post, config, only) for post in chosen}
+    on_disk = {
+        (slug, loc): file_digest(po_path(config, loc, slug)) for slug, locs in keys.items()
+        for loc in locs
+    }  # fmt: skip
+    result = BuildResult()
+    parsed: dict[Pair, polib.POFile | None] = {}
+    unreadable: dict[Pair, PostlingoError] = {}
+    shown_pseudo = pseudo or preview
+
+    def catalog_of(key: Pair) -> polib.POFile | None:
+        if key not in parsed:
+            try:
+                parsed[key] = existing(config, key[1], key[0])
+            except Unreadable as bad:
+                unreadable[key] = bad.error
+                parsed[key] = None
+            if preview:
+                parsed[key] = _previewed(config, by_slug[key[0]], key[1], parsed[key])
+        return parsed[key]
+
+    def judged(slug: str, locale: str) -> tuple[publish.Decision, bool]:
+        key = (slug, locale)
+        decision, shows_pseudo = _judged(config, state, key, on_disk[key], shown_pseudo, catalog_of)
+        if key in unreadable:  # no verdict kept: it is looked at again next time
+            state.drop(f"verdict:{locale}/{slug}")
+            why = "catalog does not parse (see below)"
+            return publish.Decision(slug, locale, False, 0.0, why), False
+        return decision, shows_pseudo
+
+    refs, result.decisions = publish.plan(chosen, keys, judged)
+    result.skipped = [unreadable[key] for key in sorted(unreadable)]
+    result.pages = len(refs)
+    if config.site.format != "html":  # Markdown for a static-site generator: made whole
+        markdown = _ssg_pages(config, chosen, refs, catalog_of, shown_pseudo, result.warnings)
+        _write_site(config, dict(markdown), set(), prune, result)
+        return result
+
+    site = config.site_path
+    where = relative(config, site)
+    common = digest(
+        repr((config.project, config.base_url, config.source_dir, str(shown_pseudo))),
+        repr(config.site),
+        tree_digest([config.resolve(config.templates_dir)]),
+    )
+    versions: dict[str, list[str]] = defaultdict(list)
+    for ref in refs:
+        versions[ref.slug].append(ref.locale)
+    names = post_names(refs, config.source_dir)
+    inputs: dict[str, str] = {}
+    for ref in refs:
+        own = ref.locale == ref.lang
+        post = by_slug[ref.slug]
+        linked = sorted(linked_posts(post.where, post.links, names, config.source_dir))
+        inputs[post_path(ref.locale, ref.slug)] = digest(
+            common,
+            post.source,
+            ref.locale,
+            "" if own else on_disk[(ref.slug, ref.locale)],
+            "" if own else repr(config.for_locale(ref.locale)),
+            str(ref.pseudo),
+            " ".join(sorted(versions[ref.slug])),
+            *(f"{slug} {by_slug[slug].lang} {' '.join(sorted(versions[slug]))}" for slug in linked),
+        )
+    every_locale = sorted({ref.locale for ref in refs})
+    for locale in every_locale:
+        listed_posts = sorted(
+            f"{r.slug} {inputs[post_path(r.locale, r.slug)]}" for r in refs if r.locale == locale
+        )
+        inputs[f"{locale}/index.html"] = digest(common, " ".join(every_locale), *listed_posts)
+    everyone = sorted((ref.slug, ref.locale, ref.lang) for ref in refs)
+    inputs["index.html"] = digest(common, *(f"{loc} {lang}" for _, loc, lang in everyone))
+    inputs["sitemap.xml"] = digest(common, *(" ".join(ref) for ref in everyone))
+    inputs["style.css"] = common
+    kept = {
+        rel: record
+        for rel, key in inputs.items()
+        if (record := state.fresh(f"page:{where}/{rel}", key, file_digest(site / rel)))
+    }
+    wanted = {rel for rel in inputs if rel not in kept}
+    in_memory = catalog_of if preview else None
+    rendered = pages.render_all(config, refs, chosen, wanted, shown_pseudo, in_memory)
+    listings = {path: listing for path, _, listing in rendered}
+    outputs: dict[str, str | bytes] = {path: html for path, html, _ in rendered}
+
+    def listing_of(ref: PageRef) -> dict[str, str] | None:
+        path = post_path(ref.locale, ref.slug)
+        record = kept.get(path)
+        return listings.get(path) if record is None else record.get("listing")
+
+    if wanted - set(outputs):
+        article_of = pages.article_maker(config, by_slug, shown_pseudo, in_memory)
+        site_pages = Site(refs, config, article_of, listing_of)
+        outputs.update(site_pages.render(lambda rel: rel in wanted and rel not in listings))
+    for rel, content in outputs.items():
+        record = {"inputs": inputs[rel], "output": content_digest(content)}
+        if rel in listings:
+            record["listing"] = listings[rel]
+        state.put(f"page:{where}/{rel}", record)
+    made = set(outputs) | set(kept)
+    for target, origin in assets_of(((p.where, p.images) for p in chosen), config).items():
+        source = config.resolve(origin)
+        if target in made or target in inputs:
+            raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
+        if source.is_file():
+            outputs[target] = files.read_bytes(source)
+        else:
+            result.warnings.append(f"{origin}: image not found; the page links to it anyway")
+    if not config.base_url:
+        result.warnings.append(
+            "base_url is not set: canonical, hreflang and sitemap URLs are relative, "
+            "and search engines want them absolute"
+        )
+    _write_site(config, outputs, set(kept), prune, result)
+    return result
+
+
+def _previewed(config: Config, post: Post, locale: str, po: polib.POFile | None) -> polib.POFile:
+    """The catalog merged with its post as it is now, the rest pseudo-localized, in memory."""
+    posts.parse(config, [post])
+    merged = catalog.merge(templates(config, [post.document])[post.slug], po, locale)
+    empty = catalog.needs_machine(merged)
+    shown = PseudoEngine().translate(empty, post.lang, locale)
+    catalog.fill(merged, dict(zip(empty, shown, strict=True)))
+    return merged
+
+
+def _write_site(
+    config: Config,
+    outputs: dict[str, str | bytes],
+    kept: set[str],
+    prune: bool,
+    result: BuildResult,
+) -> None:
+    """Write what was made; with `prune`, remove what an earlier build made and no longer is.
+
+    `kept` are the files left as they were (unchanged inputs): neither written nor removed.
+    """
+    site = config.site_path
+    files.ensure_folders({site} | {(site / rel).parent for rel in outputs})
+    for rel, content in sorted(outputs.items()):
+        if files.write_atomic(site / rel, content):
+            result.written.append(site / rel)
+    if prune:
+        result.removed = _prune(config, set(outputs) | kept)
+
+
+def _prune(config: Config, outputs: Iterable[str]) -> list[Path]:
+    """Remove what the last full build wrote and this one did not, and folders left empty."""
+    site, manifest, old = config.site_path, manifest_path(config), config.site_path / OLD_MANIFEST
+    before = {
+        rel for path in (manifest, old) if path.is_file() for rel in files.read_text(path).split()
+    }
+    removed = []
+    for rel in sorted(before - set(outputs)):
+        stale = site / rel
+        if ".." not in Path(rel).parts and stale.is_file():
+            files.remove(stale)
+            removed.append(stale)
+    for folder in sorted({p.parent for p in removed}, key=lambda p: -len(p.parts)):
+        while folder != site and folder.is_relative_to(site) and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    files.ensure_folders([manifest.parent])
+    files.write_atomic(manifest, "".join(f"{rel}\n" for rel in sorted(outputs)))
+    files.remove(old)
+    return removed
+
+
+def _ssg_pages(
+    config: Config,
+    chosen: Sequence[Post],
+    refs: Sequence[PageRef],
+    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
+    pseudo: bool,
+    warnings: list[str],
+) -> dict[str, str]:
+    """Markdown files for a static-site generator (pipeline/ssg.py), from the posts' sources."""
+    from pipeline import ssg
+
+    posts.parse(config, chosen)
+    by_slug = {post.slug: post for post in chosen}
+    editions = []
+    for ref in refs:
+        translations: dict[str, str] = {}
+        if ref.locale != ref.lang:
+            po = catalog_of((ref.slug, ref.locale))
+            verdict = publish.judge(ref.slug, ref.locale, po, config, pseudo=pseudo)
+            translations = verdict.translations or {}
+        editions.append(Edition(by_slug[ref.slug].document, ref.locale, translations, ref.pseudo))
+    sources = {e.doc.path: files.read_text(config.resolve(e.doc.path)) for e in editions}
+    made, skipped = ssg.render(
+        config.site.format, editions, sources, config.ignore, config.raw_html
+    )
+    warnings.extend(skipped)
+    return made

@@ -1,0 +1,97 @@
+"""Post pages, made in a process pool when there are enough: each depends on its post alone.
+
+A post's pages need its tree, its catalogs and the site's links (which locales
+each post is published in); nothing else, so the posts are shared out among
+worker processes and the pages come back to the parent, which writes them in
+a fixed order. The indexes, which list every post, are made by the parent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+import polib
+
+from pipeline import catalog, posts, publish
+from pipeline.article import Article
+from pipeline.config import Config
+from pipeline.posts import Post
+from pipeline.site import Edition, PageRef, Site, article, listed, post_path
+
+Made = tuple[str, str, dict[str, str]]  # (site path, page, what an index lists of it)
+
+
+Link = Callable[[str], tuple[str, str | None]]
+CatalogOf = Callable[[tuple[str, str]], polib.POFile | None]
+
+
+def article_maker(
+    config: Config, by_slug: Mapping[str, Post], pseudo: bool, catalog_of: CatalogOf | None = None
+) -> Callable[[PageRef, Link], Article]:
+    """A page's text from its post and catalog, each read on first use (the catalog from
+    `catalog_of` when given: catalogs made in memory)."""
+
+    def article_of(ref: PageRef, link: Link) -> Article:
+        post = by_slug[ref.slug]
+        posts.parse(config, [post])
+        translations: dict[str, str] = {}
+        if ref.locale != ref.lang:
+            if catalog_of is not None:
+                po = catalog_of((ref.slug, ref.locale))
+            else:
+                path = config.locales_path / ref.locale / f"{ref.slug}.po"
+                po = catalog.load(path) if path.exists() else None
+            verdict = publish.judge(ref.slug, ref.locale, po, config, pseudo=pseudo)
+            translations = verdict.translations or {}
+        edition = Edition(post.document, ref.locale, translations, ref.pseudo)
+        return article(edition, config, link)
+
+    return article_of
+
+
+def render_posts(
+    config: Config,
+    refs: Sequence[PageRef],
+    chosen: Sequence[Post],
+    wanted: Collection[str],
+    pseudo: bool,
+    catalog_of: CatalogOf | None = None,
+) -> list[Made]:
+    """The wanted pages of these posts (a worker's share), in site order."""
+    posts.parse(config, chosen, parallel=False)
+    by_slug = {post.slug: post for post in chosen}
+    site = Site(refs, config, article_maker(config, by_slug, pseudo, catalog_of))
+    made = []
+    for ref in site.refs:
+        path = post_path(ref.locale, ref.slug)
+        if ref.slug in by_slug and path in wanted:
+            made.append((path, site.post_page(ref), listed(site.article(ref))))
+    return made
+
+
+def render_all(
+    config: Config,
+    refs: Sequence[PageRef],
+    chosen: Sequence[Post],
+    wanted: Collection[str],
+    pseudo: bool,
+    catalog_of: CatalogOf | None = None,
+) -> list[Made]:
+    """`render_posts` over every post with a wanted page; in a pool when there are enough
+    (never for catalogs made in memory, `catalog_of`)."""
+    slugs = {ref.slug for ref in refs if post_path(ref.locale, ref.slug) in wanted}
+    todo = [post for post in chosen if post.slug in slugs]
+    count = posts.workers()
+    if len(todo) < posts.POOL_THRESHOLD or count < 2 or catalog_of is not None:
+        return render_posts(config, refs, todo, wanted, pseudo, catalog_of)
+    from concurrent.futures import ProcessPoolExecutor
+
+    share = max(1, -(-len(todo) // (count * 4)))
+    chunks = [todo[i : i + share] for i in range(0, len(todo), share)]
+    wanted = frozenset(wanted)
+    with ProcessPoolExecutor(count) as pool:
+        done = pool.map(
+            render_posts,
+            *zip(*((config, refs, chunk, wanted, pseudo) for chunk in chunks), strict=True),
+        )
+        return [made for share_made in done for made in share_made]

@@ -34,8 +34,17 @@ from pipeline.project import (
     targets_for,
     templates,
 )
-from pipeline.site import Edition, PageRef, Site, assets_of, linked_posts, post_names, post_path
-from pipeline.state import State, content_digest, digest, file_digest, tree_digest
+from pipeline.site import (
+    LISTED,
+    Edition,
+    PageRef,
+    Site,
+    assets_of,
+    linked_posts,
+    post_names,
+    post_path,
+)
+from pipeline.state import Record, State, content_digest, digest, file_digest, tree_digest
 
 # --- build -------------------------------------------------------------------
 
@@ -64,6 +73,11 @@ def manifest_path(config: Config) -> Path:
     return config.root / MANIFESTS / f"{name}.txt"
 
 
+def _verdict_key(slug: str, locale: str, pseudo: bool) -> str:
+    """One record per kind of build: `run` makes the site and the previews, both kept."""
+    return f"verdict:{locale}/{slug}" + (" pseudo" if pseudo else "")
+
+
 def _judged(
     config: Config,
     state: State,
@@ -78,18 +92,33 @@ def _judged(
     unchanged catalog is not read to know whether it is published.
     """
     slug, locale = key
-    name = f"verdict:{locale}/{slug}"
+    name = _verdict_key(slug, locale, pseudo)
     inputs = digest(repr(config.for_locale(locale)), str(pseudo))
     record = state.fresh(name, inputs, on_disk)
-    if record is not None:
-        published, percent, reason = record["published"], record["percent"], record["reason"]
-        return publish.Decision(slug, locale, published, percent, reason), record["pseudo"]
+    kept = _kept_verdict(slug, locale, record) if record is not None else None
+    if kept is not None:
+        return kept
     verdict = publish.judge(slug, locale, catalog_of(key), config, pseudo=pseudo)
     if on_disk is not None:
         d = verdict.decision
         fields = {"published": d.published, "percent": d.percent, "reason": d.reason}
         state.put(name, {"inputs": inputs, "output": on_disk, **fields, "pseudo": verdict.pseudo})
     return verdict.decision, verdict.pseudo
+
+
+def _kept_verdict(slug: str, locale: str, record: Record) -> tuple[publish.Decision, bool] | None:
+    """The recorded decision, None if the record is not one (a damaged state costs time)."""
+    published, percent, reason, pseudo = (
+        record.get(k) for k in ("published", "percent", "reason", "pseudo")
+    )
+    if not (
+        isinstance(published, bool)
+        and isinstance(percent, int | float)
+        and isinstance(reason, str)
+        and isinstance(pseudo, bool)
+    ):
+        return None
+    return publish.Decision(slug, locale, published, float(percent), reason), pseudo
 
 
 def build(
@@ -141,7 +170,7 @@ def build(
         key = (slug, locale)
         decision, shows_pseudo = _judged(config, state, key, on_disk[key], shown_pseudo, catalog_of)
         if key in unreadable:  # no verdict kept: it is looked at again next time
-            state.drop(f"verdict:{locale}/{slug}")
+            state.drop(_verdict_key(slug, locale, shown_pseudo))
             why = "catalog does not parse (see below)"
             return publish.Decision(slug, locale, False, 0.0, why), False
         return decision, shows_pseudo
@@ -204,7 +233,12 @@ def build(
     def listing_of(ref: PageRef) -> dict[str, str] | None:
         path = post_path(ref.locale, ref.slug)
         record = kept.get(path)
-        return listings.get(path) if record is None else record.get("listing")
+        if record is None:
+            return listings.get(path)
+        listing = record.get("listing")
+        if isinstance(listing, dict) and all(isinstance(listing.get(k), str) for k in LISTED):
+            return listing
+        return None  # a damaged record: the post is read again
 
     if wanted - set(outputs):
         article_of = pages.article_maker(config, by_slug, shown_pseudo, in_memory)

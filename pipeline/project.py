@@ -106,10 +106,11 @@ def _make_templates(
     for post in chosen:
         path = pot_path(config, post.slug)
         record = state.fresh(f"pot:{post.slug}", _pot_inputs(config, post), file_digest(path))
-        if record is None or post.slug in need:
+        counted = record.get("entries") if record is not None else None
+        if not isinstance(counted, int) or post.slug in need:
             stale.append(post)
         else:
-            entries += int(record.get("entries", 0))
+            entries += counted
     posts.parse(config, stale)
     made = templates(config, (post.document for post in stale))
     return _Templates(made, stale, entries + sum(len(pot) for pot in made.values()))

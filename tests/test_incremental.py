@@ -318,6 +318,16 @@ def test_each_input_changes_exactly_what_depends_on_it(
 
     step(lie, set(), merges=1)
 
+    # records whose digests match but whose facts are damaged: read again, never crash
+    def damaged() -> None:
+        data = json.loads(state.read_text())
+        for record in data["records"].values():
+            for name in set(record) - {"inputs", "output"}:
+                record[name] = {"not": ["what", "it", "was"]}
+        state.write_text(json.dumps(data))
+
+    step(damaged, set(), templates=len(POSTS))
+
 
 def test_random_sequences_of_edits_match_a_clean_run(tmp_path: Path) -> None:
     """Edits and runs in a random order: every run's outputs equal a clean run's."""
@@ -393,3 +403,30 @@ def test_a_whole_run_forgets_what_no_longer_exists(tmp_path: Path) -> None:
     records = json.loads((root / STATE_FILE).read_text())["records"]
     assert not [key for key in records if "extra" in key]
     assert "pot:alpha" in records and "page:site/en/alpha.html" in records
+
+
+def test_a_no_op_run_reads_no_post_and_no_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`run` builds the site and, with no model, the previews: both kept, nothing read again."""
+    from pipeline import sources
+
+    root = tmp_path / "blog"
+    make_project(root, tmp_path / "no-models")
+    postlingo(root, "run")
+    before = outputs(root)
+    read = Counter[str]()
+    for module, name in ((catalog, "parse"), (sources, "read")):
+        original = getattr(module, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):  # type: ignore[no-untyped-def]
+            read[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    said = postlingo(root, "run")
+    assert read == Counter(), read
+    assert outputs(root) == before
+    assert (
+        "0 files changed" in said and (root / "site" / "_preview" / "ko" / "alpha.html").is_file()
+    )

@@ -37,6 +37,12 @@ _SIMPLE_ESCAPES = {"n": 10, "t": 9, "b": 8, "r": 13, "f": 12, "v": 11, "a": 7, "
 _KEYWORDS = {"domain", "msgid", "msgid_plural", "msgstr", "msgctxt"}
 _PREVIOUS_KEYWORDS = {"msgid", "msgid_plural", "msgctxt"}
 _UTF8 = {"utf-8", "utf8"}
+# Fast paths over what nearly every catalog holds; anything else (a line continued
+# by a backslash, an octal or hex escape, NUL or EOT, an unclosed string) takes
+# the character-by-character way, which names the problem.
+_PLAIN_STRING = re.compile(r'((?:[^"\\\n\0\x04]|\\[ntbrfva\\"])*)"')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {k: chr(v) for k, v in _SIMPLE_ESCAPES.items()}
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,13 @@ class _Lexer:
                 if ch == "|":
                     self.previous = True
                     continue
+                end = self.text.find("\n", self.i - 1) if ch not in (_EOF, "\n") else -1
+                if end > 0 and self.text[end - 1] != "\\":  # the line is not continued
+                    rest = self.text[self.i - 1 : end]
+                    self.i, self.line = end + 1, self.line + 1
+                    comment = self.token("COMMENT", value=rest, start=start)
+                    self.obsolete = False
+                    return comment
                 chars = []
                 while ch not in (_EOF, "\n"):
                     chars.append(ch)
@@ -147,6 +160,13 @@ class _Lexer:
         raise _Error(f'keyword "{word}" unknown', self.line)
 
     def _string(self) -> _Token:
+        plain = _PLAIN_STRING.match(self.text, self.i)
+        if plain is not None:
+            self.i = plain.end()
+            value = plain.group(1)
+            if "\\" in value:
+                value = _ESCAPE.sub(lambda m: _ESCAPED[m.group(1)], value)
+            return self.token("STRING", value=value)
         data = bytearray()
         while True:
             ch = self.getc()

@@ -75,10 +75,6 @@ def templates(config: Config, docs: Iterable[Document]) -> dict[str, polib.POFil
     return {doc.slug: catalog.template(doc, config.project) for doc in docs}
 
 
-def write_catalog(config: Config, path: Path, po: polib.POFile) -> bool:
-    return files.write_atomic(path, catalog.dump(po, config.wrap_width))
-
-
 def no_state(config: Config) -> State:
     """An empty state, never saved: everything is made again (library callers, tests)."""
     return State(config.root / STATE_FILE)
@@ -116,14 +112,38 @@ def _make_templates(
     return _Templates(made, stale, entries + sum(len(pot) for pot in made.values()))
 
 
-def _write_templates(config: Config, state: State, made: _Templates) -> list[Path]:
-    """Write the templates made (unchanged bytes are left alone); the files changed."""
+def dumped(config: Config, catalogs: Sequence[polib.POFile]) -> list[str]:
+    """Each catalog's text as its file holds it; in a process pool when there are enough.
+
+    Writing PO text is most of the cost of a first translate, and each catalog's
+    is independent; the parent writes them, in order.
+    """
+    widths = [config.wrap_width] * len(catalogs)
+    count = posts.workers()
+    if len(catalogs) < posts.POOL_THRESHOLD or count < 2:
+        return list(map(catalog.dump, catalogs, widths))
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(count) as pool:
+        chunk = max(1, len(catalogs) // (count * 4))
+        return list(pool.map(catalog.dump, catalogs, widths, chunksize=chunk))
+
+
+def _write_templates(
+    config: Config, state: State, made: _Templates, texts: Sequence[str] | None = None
+) -> list[Path]:
+    """Write the templates made (unchanged bytes are left alone); the files changed.
+
+    `texts`, when given, are the templates' texts (`dumped`), in `made.posts` order.
+    """
     changed = []
     if made.posts:
         files.ensure_folders({config.locales_path})
-    for post in made.posts:
+    if texts is None:
+        texts = dumped(config, [made.made[post.slug] for post in made.posts])
+    for post, text in zip(made.posts, texts, strict=True):
         pot, path = made.made[post.slug], pot_path(config, post.slug)
-        if write_catalog(config, path, pot):
+        if files.write_atomic(path, text):
             changed.append(path)
         # Read back, under the lock: templates are ours alone, nobody saves them.
         record = {"inputs": _pot_inputs(config, post), "output": file_digest(path)}
@@ -328,15 +348,23 @@ class _Written:
 
 
 def _write_merged(
-    config: Config, path: Path, seen: bytes | None, first: polib.POFile, fill: _Fill
+    config: Config,
+    path: Path,
+    seen: bytes | None,
+    first: polib.POFile,
+    fill: _Fill,
+    text: str,
 ) -> _Written:
-    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost."""
+    """Compare-and-swap: a reviewer's save made during the run is merged again, never lost.
+
+    `text` is `first` as written (`dumped`): what the file gets if nobody saved meanwhile.
+    """
     problem: list[str] = []
     last: list[tuple[bytes, polib.POFile | None]] = []
 
     def render(current: bytes | None) -> bytes:
         if current == seen:
-            payload = catalog.dump(first, config.wrap_width).encode("utf-8")
+            payload = text.encode("utf-8")
             last[:] = [(payload, first)]
             return payload
         try:
@@ -478,8 +506,9 @@ def translate(
             po, translations.get(pair, {})
         )
     files.ensure_folders({config.locales_path} | {config.locales_path / loc for _, loc in todo})
-    result.written = _write_templates(config, state, made)
-    for (slug, locale), po in merged.items():
+    texts = dumped(config, [*(made.made[post.slug] for post in made.posts), *merged.values()])
+    result.written = _write_templates(config, state, made, texts[: len(made.posts)])
+    for ((slug, locale), po), text in zip(merged.items(), texts[len(made.posts) :], strict=True):
         key, path = (slug, locale), paths[(slug, locale)]
         pair = (lang_of[slug], locale)
         fill = _Fill(
@@ -491,7 +520,7 @@ def translate(
             cutoff,
             refresh,
         )
-        written = _write_merged(config, path, read[key][0], po, fill)
+        written = _write_merged(config, path, read[key][0], po, fill, text)
         if written.changed:
             result.written.append(path)
         if written.warning:

@@ -149,7 +149,7 @@ def arm(monkeypatch: pytest.MonkeyPatch, point: str, target: Path, inject: Injec
     elif point == "after-read":
         wrap(project, "_read_catalog", never, lambda path: path == target)
     elif point == "after-templates":
-        wrap(project, "write_catalog", never, lambda config, path, po: path.suffix == ".pot")
+        wrap(files, "write_atomic", never, lambda path, *a: Path(path).suffix == ".pot")
     elif point == "after-other-catalog":
         wrap(files, "compare_and_swap", never, lambda path, *a: path != target)
     elif point == "before-recheck":  # between our temp file and the re-read before the rename

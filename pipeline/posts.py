@@ -11,9 +11,10 @@ of them to pay for it; the results come back in the posts' order.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pipeline import sources
 from pipeline.config import Config
@@ -27,6 +28,7 @@ from pipeline.state import Record, State, code_identity, digest
 # costs about what they save (`python -m tests.bench_pipeline --pool` on 2 cores:
 # even at 8 posts, the pool ahead from 16).
 POOL_THRESHOLD = 16
+T = TypeVar("T")
 
 
 @dataclass
@@ -90,6 +92,20 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
+def map_ordered(function: Callable[..., T], items: Sequence[Any], *same: Any) -> list[T]:
+    """function(item, *same) for each item, in order; in a process pool of the machine's
+    cores when there are POOL_THRESHOLD items or more (the results come back in order)."""
+    count = workers()
+    if len(items) < POOL_THRESHOLD or count < 2:
+        return [function(item, *same) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(1, len(items) // (count * 4))
+    with ProcessPoolExecutor(count) as pool:
+        rest = [[value] * len(items) for value in same]
+        return list(pool.map(function, items, *rest, chunksize=chunk))
+
+
 def _read(path: Path, config: Config) -> Document:
     from pipeline import segment  # imported only by a run that reads a post
 
@@ -98,18 +114,14 @@ def _read(path: Path, config: Config) -> Document:
 
 def _read_many(config: Config, paths: Sequence[Path], parallel: bool) -> list[Document]:
     """Read posts in order; in a process pool when there are enough of them."""
-    count = workers()
-    if not parallel or len(paths) < POOL_THRESHOLD or count < 2:
+    if not parallel:
         return [_read(p, config) for p in paths]
-    from concurrent.futures import ProcessPoolExecutor
+    if len(paths) >= POOL_THRESHOLD:  # imported once, before the workers fork
+        from pipeline import segment  # noqa: F401
 
-    from pipeline import segment  # noqa: F401  (imported once, before the workers fork)
-
-    for suffix in {p.suffix.lower() for p in paths}:
-        sources.reader(suffix)
-    chunk = max(1, len(paths) // (count * 4))
-    with ProcessPoolExecutor(count) as pool:
-        return list(pool.map(_read, paths, [config] * len(paths), chunksize=chunk))
+        for suffix in {p.suffix.lower() for p in paths}:
+            sources.reader(suffix)
+    return map_ordered(_read, paths, config)
 
 
 def parse(config: Config, posts: Sequence[Post], parallel: bool = True) -> None:

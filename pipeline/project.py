@@ -118,15 +118,7 @@ def dumped(config: Config, catalogs: Sequence[polib.POFile]) -> list[str]:
     Writing PO text is most of the cost of a first translate, and each catalog's
     is independent; the parent writes them, in order.
     """
-    widths = [config.wrap_width] * len(catalogs)
-    count = posts.workers()
-    if len(catalogs) < posts.POOL_THRESHOLD or count < 2:
-        return list(map(catalog.dump, catalogs, widths))
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(count) as pool:
-        chunk = max(1, len(catalogs) // (count * 4))
-        return list(pool.map(catalog.dump, catalogs, widths, chunksize=chunk))
+    return posts.map_ordered(catalog.dump, catalogs, config.wrap_width)
 
 
 def _write_templates(

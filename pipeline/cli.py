@@ -104,8 +104,11 @@ class Context:
 
         A whole run (`run` over every locale) also forgets what no longer exists.
         """
+        from pipeline import parsed
+
         if self._state is not None:
             self._state.save(prune=whole)
+        parsed.flush()
 
     def shown(self, path: Path) -> str:
         """A path as messages show it: from the project root when it is inside."""
@@ -249,6 +252,9 @@ cluster_option = click.option(
 @click.pass_context
 def cli(ctx: click.Context, directory: Path, config_file: Path | None, debug: bool) -> None:
     """Translate blog posts through gettext catalogs into localized HTML."""
+    from pipeline import parsed
+
+    parsed.start()
     state = ctx.ensure_object(Context)
     state.directory, state.config_file, state.debug = directory, config_file, debug
 
@@ -492,6 +498,8 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | No
     Without a model, the site gets the source posts and what reviewers published, and
     site/_preview/ gets pseudo-localized previews of every locale.
     """
+    from pipeline import parsed
+
     ctx.lock()
     chosen, result = _translate(ctx, (), to, engine, cluster)
     code, warned = _build(ctx, chosen, to, False, None, table=not result.used_pseudo)
@@ -501,6 +509,7 @@ def run(ctx: Context, to: tuple[str, ...], engine: str | None, cluster: str | No
         # catalog had to be skipped
         code = EXIT_PROBLEMS if ctx.reported else 0
     ctx.save_state(whole=not to)
+    parsed.prune(ctx.root, {post.where for post in chosen})  # every post: run takes all
     sys.exit(code)
 
 

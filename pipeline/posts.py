@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pipeline import sources
+from pipeline import parsed, sources
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import PostlingoError
@@ -125,13 +125,28 @@ def _read_many(config: Config, paths: Sequence[Path], parallel: bool) -> list[Do
 
 
 def parse(config: Config, posts: Sequence[Post], parallel: bool = True) -> None:
-    """Give every post its tree (those not parsed yet, all at once so a pool can share them)."""
-    todo = [p for p in posts if p._doc is None]
-    read = _read_many(config, [p.path for p in todo], parallel)
-    for post, doc in zip(todo, read, strict=True):
-        fresh = Post.of(doc, post.source)
-        fresh.path = post.path
-        post.__dict__.update(fresh.__dict__)
+    """Give every post its tree (those not parsed yet, all at once so a pool can share them).
+
+    A tree kept by an earlier run for the same bytes (parsed.py) is taken as it is.
+    """
+    unread = []
+    for post in posts:
+        if post._doc is None:
+            kept = parsed.load(config.root, post.where, post.source)
+            if kept is None:
+                unread.append(post)
+            else:
+                _adopt(post, kept)
+    read = _read_many(config, [p.path for p in unread], parallel)
+    for post, doc in zip(unread, read, strict=True):
+        _adopt(post, doc)
+        parsed.store(config.root, post.where, post.source, doc)
+
+
+def _adopt(post: Post, doc: Document) -> None:
+    fresh = Post.of(doc, post.source)
+    fresh.path, fresh.where = post.path, post.where
+    post.__dict__.update(fresh.__dict__)
 
 
 def _source_digest(path: Path, where: str, config: Config) -> str:

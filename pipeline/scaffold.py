@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.config import CONFIG_NAME
-from pipeline.files import ensure_folders, write_atomic
+from pipeline.files import ensure_folders, read_text, write_atomic
 
 CONFIG_TEMPLATE = """\
 # postlingo configuration. Every key is optional; shown with its default
@@ -69,4 +69,24 @@ def init_project(directory: Path) -> list[str]:
         else:
             ensure_folders([folder])
             lines.append(f"created {folder}/")
+    lines.append(_ignore_state(directory / ".gitignore"))
     return lines
+
+
+IGNORED = ".postlingo/"  # what runs keep for the next one: never committed
+
+
+def _ignore_state(gitignore: Path) -> str:
+    """.postlingo/ in .gitignore: added to one that lacks it, never otherwise changed."""
+    if not gitignore.exists():
+        write_atomic(gitignore, f"{IGNORED}\n")
+        return f"created {gitignore}"
+    text = read_text(gitignore)
+    if any(
+        line.strip() in (IGNORED, IGNORED.rstrip("/"), f"/{IGNORED}") for line in text.splitlines()
+    ):
+        return f"kept {gitignore} (exists)"
+    write_atomic(
+        gitignore, text + ("" if text.endswith("\n") or not text else "\n") + f"{IGNORED}\n"
+    )
+    return f"added {IGNORED} to {gitignore}"

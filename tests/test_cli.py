@@ -137,6 +137,18 @@ def test_init_never_overwrites(tmp_path):
     assert (tmp_path / "postlingo.toml").read_text() == 'targets = ["ko"]\n'
 
 
+def test_init_keeps_the_runs_state_out_of_git(tmp_path):
+    assert postlingo(tmp_path, "init").returncode == 0
+    assert (tmp_path / ".gitignore").read_text() == ".postlingo/\n"
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".gitignore").write_text("node_modules/")  # theirs, no newline at the end
+    assert "added .postlingo/" in postlingo(other, "init").stdout
+    assert (other / ".gitignore").read_text() == "node_modules/\n.postlingo/\n"
+    assert "kept" in postlingo(other, "init").stdout
+    assert (other / ".gitignore").read_text() == "node_modules/\n.postlingo/\n"
+
+
 @pytest.mark.parametrize(
     ("setup", "message"),
     [

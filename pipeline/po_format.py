@@ -94,7 +94,8 @@ _SPECIAL = {
     0xFEFF: "WJ", 0xFF01: "EX", 0xFF05: "PO", 0xFF08: "OPW", 0xFF09: "CL", 0xFF0C: "CL",
     0xFF0E: "CL", 0xFF1A: "NS", 0xFF1B: "NS", 0xFF1F: "EX", 0xFF3B: "OPW", 0xFF3D: "CL",
     0xFF5B: "OPW", 0xFF5D: "CL", 0xFFE0: "PO", 0xFFE1: "PR", 0xFFE5: "PR", 0xFFE6: "PR",
-    0x00B7: "AL", 0x30FD: "NS", 0x30FE: "NS", 0x309D: "NS", 0x309E: "NS",
+    0x034F: "GL", 0x035C: "GL", 0x035D: "GL", 0x035E: "GL", 0x035F: "GL", 0x0360: "GL",
+    0x0361: "GL", 0x0362: "GL", 0x00B7: "AL", 0x30FD: "NS", 0x30FE: "NS", 0x309D: "NS", 0x309E: "NS",
 }  # fmt: skip
 
 
@@ -136,16 +137,27 @@ def _class(ch: str) -> str:
     return "AL"
 
 
-_LETTERS_RE = re.compile(r"[A-Za-z]+")
 _MANDATORY = ("BK", "LF", "CR")
+# Scripts of alphabets: Latin, Greek, Cyrillic, Arabic, with their combining marks.
+_ALPHABETS = [(0x41, 0x5A), (0x61, 0x7A), (0xB7, 0xB7), (0xC0, 0x24F), (0x300, 0x52F),
+              (0x600, 0x6FF), (0x1E00, 0x1FFF)]  # fmt: skip
+
+
+# Their letters (AL) and marks (CM): after a letter, no break falls inside a run of them.
+LETTERS = "".join(
+    chr(cp) for first, last in _ALPHABETS for cp in range(first, last + 1)
+    if _class(chr(cp)) in ("AL", "CM")
+    and (unicodedata.category(chr(cp))[0] in "LM" or _SPECIAL.get(cp) == "AL")
+)  # fmt: skip
+_LETTERS_RE = re.compile(f"[{re.escape(LETTERS)}]+")
 
 
 @lru_cache(maxsize=4)  # a wrapped string is measured twice: after its keyword, then alone
 def break_opportunities(text: str) -> tuple[int, ...]:
     """Where a line may break: the indices of the characters it may break before.
 
-    libunistring's algorithm, but a run of ASCII letters after a letter is skipped
-    whole: no break can fall inside a word, and prose is mostly words.
+    libunistring's algorithm, but a run of letters after a letter is skipped whole:
+    no break can fall inside a word, and prose is mostly words.
     """
     result: list[int] = []
     last = "BK"  # class of the last non-space character

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog, locales, publish
+from pipeline import catalog, locales, po_format, publish
 from pipeline.config import load as load_config
 from pipeline.document import (
     HEADING,
@@ -418,6 +418,52 @@ def test_strings_at_the_edge_of_the_line_wrap_as_msgcat_does(tmp_path: Path, wid
     text = catalog.dump(catalog_of(*msgids), width)
     path.write_text(text, encoding="utf-8")
     assert _run(MSGCAT, f"--width={width}", str(path)).stdout == text
+
+
+# The break search skips a run of letters whole; these alphabets (pseudo-localized Latin,
+# Greek, Cyrillic, Arabic with its marks) are laid out as msgcat lays them out.
+_ALPHABETS = st.sampled_from(
+    [
+        *"åƀçđéƒĝĥíĵķļḿñöþǫŕšţüṽŵẋýžÅƁǪḾ·ß",
+        *"αβγδ ΩΣ άέ;",
+        *"абвгд ЖЩЮЯ ёй",
+        *"مرحبا بالعالم ًٌٍَُِّ ،؟",
+        *"́̈ ̃",
+        *' .,;:!?-—()[]«»"0123/%',
+        *["⟦", "⟧", " · · ·", "<1>", "</1>", "ṽ" * 40],
+    ]
+)
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext tools not installed")
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    msgids=st.lists(st.lists(_ALPHABETS, min_size=1, max_size=60).map("".join), min_size=1,
+                    max_size=6, unique=True),
+    width=st.sampled_from([79, 30]),
+)  # fmt: skip
+def test_letters_of_other_alphabets_wrap_as_msgcat_does(
+    msgids: list[str], width: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    pot = catalog_of(*msgids)
+    assume(len(pot) > 0)  # msgcat prints nothing at all for a header-only file
+    path = tmp_path_factory.mktemp("po") / "a.pot"
+    text = catalog.dump(pot, width)
+    path.write_text(text, encoding="utf-8")
+    assert _run(MSGCAT, f"--width={width}", str(path)).stdout == text
+
+
+@pytest.mark.skipif(MSGCAT is None, reason="GNU gettext tools not installed")
+def test_every_letter_the_break_search_skips_wraps_as_msgcat_does(tmp_path: Path) -> None:
+    words = ["ab{c}cd", "{c}-{c}", "({c})", "{c}{c}{c}", "{c}.{c}", "«{c}»", "{c}—{c}", "7{c}"]
+    msgids = [  # shifted by a few columns each, so every kind of break falls at a line's end
+        "x" * (i % 11) + " ".join(w.format(c=c) for w in words * 3)
+        for i, c in enumerate(po_format.LETTERS)
+    ]
+    path = tmp_path / "letters.pot"
+    text = catalog.dump(catalog_of(*msgids), 30)
+    path.write_text(text, encoding="utf-8")
+    assert _run(MSGCAT, "--width=30", str(path)).stdout == text
 
 
 def test_a_catalog_is_judged_for_publishing_in_one_pass(

@@ -29,15 +29,16 @@ _VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _TAILS = ("", *"ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ")
 
 
-def _jamo(ch: str) -> str:
-    index = ord(ch) - 0xAC00
-    if not 0 <= index < 11172:
-        return ch
+def _jamo(syllable: re.Match[str]) -> str:
+    index = ord(syllable.group(0)) - 0xAC00
     return _LEADS[index // 588] + _VOWELS[(index % 588) // 28] + _TAILS[index % 28]
 
 
+_SYLLABLES_RE = re.compile("[\uac00-\ud7a3]")
+
+
 def _transform(text: str) -> str:
-    return "".join(_jamo(ch) for ch in text.translate(_ACCENTED))
+    return _SYLLABLES_RE.sub(_jamo, text.translate(_ACCENTED))
 
 
 def pseudolocalize(text: str) -> str:

@@ -194,11 +194,17 @@ def build(
     for ref in refs:
         versions[ref.slug].append(ref.locale)
     names = post_names(refs, config.source_dir)
+    links = {
+        slug: sorted(
+            linked_posts(by_slug[slug].where, by_slug[slug].links, names, config.source_dir)
+        )
+        for slug in versions
+    }
     inputs: dict[str, str] = {}
     for ref in refs:
         own = ref.locale == ref.lang
         post = by_slug[ref.slug]
-        linked = sorted(linked_posts(post.where, post.links, names, config.source_dir))
+        linked = links[ref.slug]
         inputs[post_path(ref.locale, ref.slug)] = digest(
             common,
             post.source,

@@ -29,6 +29,15 @@ _SETTLE_STEP = 0.02
 _SWAP_ATTEMPTS = 20  # merges in a row, each overtaken by another save, before giving up
 
 
+CACHE_ENV = "POSTLINGO_CACHE_HOME"  # the user's cache folder (default ~/.cache/postlingo)
+
+
+def user_cache() -> Path:
+    """This user's folder for what postlingo keeps between projects (never in a project)."""
+    home = os.environ.get(CACHE_ENV)
+    return Path(home) if home else Path.home() / ".cache" / "postlingo"
+
+
 def is_temp(name: str) -> bool:
     return name.endswith(TEMP_SUFFIX) or bool(_OLD_TEMP.fullmatch(name))
 
@@ -37,9 +46,9 @@ def sweep_temp(folder: Path) -> list[Path]:
     """Remove the temporary files a killed run left under `folder`; call it under the lock."""
     removed = []
     for top, _, names in os.walk(folder):  # a missing folder yields nothing
-        for name in sorted(names):
+        for name in sorted(filter(is_temp, names)):
             path = Path(top) / name
-            if is_temp(name) and path.is_file() and not path.is_symlink():
+            if path.is_file() and not path.is_symlink():
                 remove(path)
                 removed.append(path)
     return removed

@@ -25,15 +25,13 @@ from pipeline import files
 from pipeline.document import Document
 
 FOLDER = Path(".postlingo") / "parsed"
-KEY_ENV = "POSTLINGO_CACHE_HOME"  # where the signing key lives (default ~/.cache/postlingo)
 _MAC = 32  # bytes of an HMAC-SHA256
 
 
 @cache
 def _key() -> bytes | None:
     """This user's signing key, made on first use; None where none can be kept."""
-    home = os.environ.get(KEY_ENV) or os.path.join(Path.home(), ".cache", "postlingo")
-    path = Path(home) / "parsed.key"
+    path = files.user_cache() / "parsed.key"
     try:
         return _read_key(path)
     except FileNotFoundError:

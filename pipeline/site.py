@@ -212,14 +212,14 @@ def post_names(refs: Iterable[PageRef], source_dir: str) -> dict[str, str]:
     The target's source file (guide.md), its page (guide.html, slug.html) or its bare name.
     """
     names: dict[str, str] = {}
-    for ref in refs:
-        own = asset_path(ref.where, posixpath.basename(ref.where), source_dir)
+    for where, slug in dict.fromkeys((ref.where, ref.slug) for ref in refs):  # once per post
+        own = asset_path(where, posixpath.basename(where), source_dir)
         if own is None:
             continue
         folder = posixpath.dirname(own)
         stem = posixpath.splitext(own)[0]
-        for name in (own, stem, f"{stem}.html", posixpath.join(folder, f"{ref.slug}.html")):
-            names.setdefault(name, ref.slug)
+        for name in (own, stem, f"{stem}.html", posixpath.join(folder, f"{slug}.html")):
+            names.setdefault(name, slug)
     return names
 
 

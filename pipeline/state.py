@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
@@ -44,13 +46,61 @@ def content_digest(data: str | bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+# A file's digest is known again from its stat, as git's index knows it: the same inode,
+# size, modification and change times (ctime moves on every write and every utime, and no
+# user can set it). Racily clean files, changed less than RACY_NS before they were
+# hashed, are not remembered: an edit in the same clock tick would keep their times.
+RACY_NS = 2_000_000_000
+Stat = tuple[int, int, int, int]
+_known: dict[str, tuple[Stat, str]] = {}  # absolute path: (stat, digest)
+_looked_at: set[str] = set()
+
+
 def file_digest(path: Path) -> str | None:
     """The digest of a file's bytes, None when there is no (readable) file."""
+    name = os.path.abspath(path)
     try:
-        with open(path, "rb") as handle:
-            return content_digest(handle.read())
+        st = os.stat(name)
     except OSError:
         return None
+    stat = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    _looked_at.add(name)
+    known = _known.get(name)
+    if known is not None and known[0] == stat:
+        return known[1]
+    try:
+        with open(name, "rb") as handle:
+            found = content_digest(handle.read())
+    except OSError:
+        return None
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        _known[name] = (stat, found)
+    else:
+        _known.pop(name, None)
+    return found
+
+
+def _remembered(entries: object) -> None:
+    """Digests a state file recorded; anything malformed is left out (it costs a read)."""
+    if not isinstance(entries, dict):
+        return
+    for name, entry in entries.items():
+        if (
+            isinstance(entry, list) and len(entry) == 5
+            and all(isinstance(n, int) for n in entry[:4]) and isinstance(entry[4], str)
+        ):  # fmt: skip
+            _known.setdefault(name, ((entry[0], entry[1], entry[2], entry[3]), entry[4]))
+
+
+def _recorded(root: Path, kept: dict[str, Any], prune: bool) -> dict[str, list[int | str]]:
+    """The digests of the project's files to keep: those this run looked at, and unless
+    `prune` (a whole run) those the state file `kept`."""
+    names = _looked_at if prune else _looked_at.union(kept)
+    inside = os.path.join(os.path.abspath(root), "")
+    return {
+        name: [*_known[name][0], _known[name][1]] for name in sorted(names)
+        if name in _known and name.startswith(inside)
+    }  # fmt: skip
 
 
 def tree_digest(folders: Iterable[Path]) -> str:
@@ -90,6 +140,7 @@ class State:
         self.path = path
         self.records: dict[str, Record] = records or {}
         self._changed = False
+        self._files: dict[str, list[int | str]] = {}  # the file digests the state file holds
         self._used: set[str] = set()  # keys this run asked for or made
 
     @classmethod
@@ -107,7 +158,10 @@ class State:
             or not isinstance(data.get("records"), dict)
         ):
             return cls(path)
-        return cls(path, {k: v for k, v in data["records"].items() if isinstance(v, dict)})
+        state = cls(path, {k: v for k, v in data["records"].items() if isinstance(v, dict)})
+        _remembered(data.get("files"))
+        state._files = data["files"] if isinstance(data.get("files"), dict) else {}
+        return state
 
     def get(self, key: str) -> Record | None:
         self._used.add(key)
@@ -137,8 +191,11 @@ class State:
         if prune and not self._used.issuperset(self.records):
             self.records = {k: v for k, v in self.records.items() if k in self._used}
             self._changed = True
-        if not self._changed:
+        known = _recorded(self.path.parent.parent, self._files, prune)
+        if not self._changed and known == self._files:
             return
-        payload = {"format": FORMAT, "code": code_identity(), "records": self.records}
+        payload = {
+            "format": FORMAT, "code": code_identity(), "records": self.records, "files": known
+        }  # fmt: skip
         files.write_atomic(self.path, json.dumps(payload, sort_keys=True, ensure_ascii=False))
-        self._changed = False
+        self._changed, self._files = False, known

@@ -11,7 +11,7 @@ import pytest
 # No test reads or writes the Argos packages of the machine it runs on (a copy model
 # left in ~/.local/share/argos-translate would turn every later `make run` into "argos").
 os.environ["ARGOS_PACKAGES_DIR"] = tempfile.mkdtemp(prefix="postlingo-test-argos-")
-# Nor the user's key that signs kept post trees (pipeline/parsed.py).
+# Nor the user's cache folder: the key that signs kept post trees, langdetect's table.
 os.environ["POSTLINGO_CACHE_HOME"] = tempfile.mkdtemp(prefix="postlingo-test-cache-")
 
 # --- Argos packages (issue 3): tiny copy-model packages, built once per session ---

@@ -11,6 +11,7 @@ full run over a fresh copy of the inputs.
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
 import shutil
@@ -21,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import catalog, models, posts, site
+from pipeline import state as state_module
 from pipeline.cli import Context, cli
 from pipeline.state import STATE_FILE
 
@@ -430,3 +432,50 @@ def test_a_no_op_run_reads_no_post_and_no_catalog(
     assert (
         "0 files changed" in said and (root / "site" / "_preview" / "ko" / "alpha.html").is_file()
     )
+
+
+def test_settled_files_are_known_by_their_stat_and_any_write_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file unchanged since it settled is not read again; a same-size edit with its
+    modification time put back is still seen (its change time moved)."""
+    monkeypatch.setattr(state_module, "RACY_NS", 0)  # every file counts as settled at once
+    root = tmp_path / "blog"
+    make_project(root, tmp_path / "no-models")
+    postlingo(root, "run")
+    postlingo(root, "run")  # remembers the digests of what the first run wrote
+    opened: list[str] = []
+    real_open = open
+
+    def counted_open(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(name))
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(state_module, "open", counted_open, raising=False)
+    before = outputs(root)
+    postlingo(root, "run")
+    assert opened == [] and outputs(root) == before
+    po = root / "locales" / "ko" / "alpha.po"
+    text = po.read_text(encoding="utf-8")
+    line = next(ln for ln in text.splitlines() if ln.startswith('msgstr "⟦') and "å" in ln)
+    edited = line.replace("å", "ö", 1)  # the same number of bytes
+    times = po.stat()
+    po.write_text(text.replace(line, edited), encoding="utf-8")
+    os.utime(po, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert po.stat().st_size == times.st_size and po.stat().st_mtime_ns == times.st_mtime_ns
+    postlingo(root, "run")
+    assert str(po) in opened
+    page = (root / "site" / "_preview" / "ko" / "alpha.html").read_text(encoding="utf-8")
+    assert edited[len('msgstr "') : -1].split(" ")[0] in page
+
+
+def test_a_damaged_list_of_file_digests_only_costs_reads(tmp_path: Path) -> None:
+    root = tmp_path / "blog"
+    make_project(root, tmp_path / "no-models")
+    postlingo(root, "run")
+    before = outputs(root)
+    saved = json.loads((root / STATE_FILE).read_text())
+    for damage in ({"x": [1, 2]}, [], {str(root / "source" / "alpha.md"): [0, 0, 0, 0, 5]}):
+        (root / STATE_FILE).write_text(json.dumps({**saved, "files": damage}))
+        postlingo(root, "run")
+        assert outputs(root) == before

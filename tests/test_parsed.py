@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipeline import parsed, sources
+from pipeline import files, parsed, sources
 from pipeline.cli import Context, cli
 from tests.test_incremental import make_project, outputs
 
@@ -44,7 +44,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 @pytest.fixture
 def key_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "cache-home"
-    monkeypatch.setenv(parsed.KEY_ENV, str(home))
+    monkeypatch.setenv(files.CACHE_ENV, str(home))
     parsed._key.cache_clear()
     yield home
     parsed._key.cache_clear()
@@ -120,7 +120,7 @@ def test_with_nowhere_to_keep_a_key_every_stage_parses(
 ) -> None:
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    monkeypatch.setenv(parsed.KEY_ENV, str(blocked))
+    monkeypatch.setenv(files.CACHE_ENV, str(blocked))
     parsed._key.cache_clear()
     try:
         root = tmp_path / "blog"

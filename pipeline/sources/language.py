@@ -54,12 +54,14 @@ def detect(text: str) -> str:
         return "ko"
     if sum(map(str.isalpha, text)) < SHORT_TEXT:
         return "ko" if share else "en"
-    from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
 
-    DetectorFactory.seed = 0
+    from pipeline.sources.profiles import factory
+
+    detector = factory().create()
+    detector.append(text)
     try:
-        found = [(normalise(g.lang), g.prob) for g in detect_langs(text)]
+        found = [(normalise(g.lang), g.prob) for g in detector.get_probabilities()]
     except LangDetectException:
         return ""
     if not found:

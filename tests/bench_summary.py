@@ -219,11 +219,11 @@ def sections(found: dict[str, Any]) -> list[tuple[str, list[Row]]]:
 
 
 def render(found: dict[str, Any]) -> str:
-    lines = [f"{'measure':<52} {'figure':<30} {'target':<24} verdict"]
+    lines = [f"{'measure':<58} {'figure':<30} {'target':<24} verdict"]
     for title, rows in sections(found):
         lines.append(f"-- {title}")
         lines += [
-            f"{r.measure:<52} {r.figure:<30} {r.target:<24} {r.verdict}".rstrip() for r in rows
+            f"{r.measure:<58} {r.figure:<30} {r.target:<24} {r.verdict}".rstrip() for r in rows
         ]
     missing = [name for name in FILES if name not in found]
     if missing:

@@ -11,7 +11,9 @@ process from the outside, so start-up, imports, model load and tokenization
 count here as they do for `postlingo translate`.
 
 - ceiling: every segment in one translate_batch call, with the threads and
-  token sub-batches given (bench.py tries each setting and keeps the best);
+  token sub-batches given; with --buckets, one asynchronous call per length
+  bucket instead, longest first, as postlingo does (bench.py tries each
+  setting and keeps the best);
 - argos: argostranslate's way, one translate_batch per segment, max_batch_size
   32, CTranslate2's default threads. argostranslate itself would also import
   stanza and torch (3.9 s) and split sentences; that is left out, in its favour.
@@ -22,6 +24,23 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
+
+
+def bound(source_tokens: int) -> int:
+    """pipeline.engines.argos.decoding_bound, copied: importing pipeline here would cost time."""
+    bucket = 16
+    while bucket < source_tokens:
+        bucket *= 2
+    return min(256, 2 * bucket + 16)
+
+
+def _buckets(tokens: list[list[str]]) -> list[list[int]]:
+    """Indices grouped by decoding bound, shortest first within, longest bucket first."""
+    groups: dict[int, list[int]] = {}
+    for i in sorted(range(len(tokens)), key=lambda i: len(tokens[i])):
+        groups.setdefault(bound(len(tokens[i])), []).append(i)
+    return [groups[b] for b in sorted(groups, reverse=True)]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -33,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--inter", type=int, default=1)
     parser.add_argument("--intra", type=int, default=0)
     parser.add_argument("--sub-batch", type=int, default=0, help="token budget; 0: one batch")
-    parser.add_argument("--max-decoding", type=int, default=256)
+    parser.add_argument("--buckets", action="store_true", help="one call per length bucket")
     args = parser.parse_args(argv)
 
     import ctranslate2
@@ -48,19 +67,34 @@ def main(argv: list[str] | None = None) -> None:
         inter_threads=args.inter if args.mode == "ceiling" else 1,
         intra_threads=args.intra if args.mode == "ceiling" else 0,
     )
-    common = {"beam_size": args.beam, "length_penalty": 0.2, "replace_unknowns": True}
+    common: dict[str, object] = {
+        "beam_size": args.beam,
+        "length_penalty": 0.2,
+        "replace_unknowns": True,
+    }
+    results: list[Any]
     if args.mode == "argos":
         results = [
             translator.translate_batch([t], max_batch_size=32, batch_type="tokens", **common)[0]
             for t in tokens
         ]
     else:
-        budget = (
-            {"max_batch_size": args.sub_batch, "batch_type": "tokens"} if args.sub_batch else {}
-        )
-        results = translator.translate_batch(
-            tokens, max_decoding_length=args.max_decoding, **budget, **common
-        )
+        if args.sub_batch:
+            common |= {"max_batch_size": args.sub_batch, "batch_type": "tokens"}
+        groups = _buckets(tokens) if args.buckets else [list(range(len(tokens)))]
+        pending = [
+            translator.translate_batch(
+                [tokens[i] for i in group],
+                max_decoding_length=bound(max(len(tokens[i]) for i in group)),
+                asynchronous=True,
+                **common,
+            )
+            for group in groups
+        ]
+        results = [None] * len(tokens)
+        for group, batch in zip(groups, pending, strict=True):
+            for i, result in zip(group, batch, strict=True):
+                results[i] = result.result()
     outputs = [tokenizer.decode_pieces(list(r.hypotheses[0])) for r in results]
     print(
         json.dumps(

@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench import _tokenizer_input
+from pipeline.engines.argos import decoding_bound
+from tests.bench import Row, _tokenizer_input, ceilings
+from tests.mt_ceiling import bound
 
 REPO = Path(__file__).resolve().parent.parent
+# Over 16 tokens: a second length bucket, so --buckets puts results back in order
+LONG = "Most patients go back to work after three or four quiet days at home with ice packs."
 
 
 @pytest.fixture
@@ -24,7 +28,8 @@ def translated(argos_project: Path) -> Path:
     (argos_project / "source").mkdir()
     (argos_project / "source" / "a.md").write_text(
         "---\ntitle: Lifts\n---\n\nA mini facelift lifts the SMAS. See https://example.com/a.\n\n"
-        "Recovery takes a week. Recovery takes a week.\n",
+        "Recovery takes a week. Recovery takes a week.\n\n"
+        f"{LONG}\n",
         encoding="utf-8",
     )
     (argos_project / "glossary.csv").write_text(
@@ -40,26 +45,27 @@ def test_the_ceiling_gets_the_shielded_segments_once(translated: Path):
     assert sorted(texts) == [
         "A [1] lifts the [2].",
         "Lifts",
+        LONG,
         "Recovery takes a week.",
         "See [1][2][3].",
     ]
 
 
-@pytest.mark.parametrize("mode", ["ceiling", "argos"])
-def test_both_ways_translate_every_segment(translated: Path, mode: str, tmp_path: Path):
+def test_every_way_bench_runs_translates_every_segment(translated: Path, tmp_path: Path):
     texts = _tokenizer_input(translated)
     (tmp_path / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
     package = next((translated / "models").glob("translate-en_ko*"))
-    command = [
-        sys.executable,
-        "-m",
-        "tests.mt_ceiling",
-        mode,
-        str(package),
-        str(tmp_path / "texts.json"),
-    ]
-    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPO)
-    result = json.loads(done.stdout)
-    assert result["outputs"] == texts  # the copy model gives each text back
-    assert result["segments"] == len(texts)
-    assert result["target_tokens"] == result["source_tokens"] > len(texts)
+    given = [str(package), str(tmp_path / "texts.json"), "--beam", "2"]
+    mt = [sys.executable, "-m", "tests.mt_ceiling"]
+    rows = [Row("argos", [*mt, "argos", *given]), *ceilings([*mt, "ceiling", *given], 2)]
+    assert len(rows) == 4
+    for row in rows:
+        done = subprocess.run(row.command, check=True, capture_output=True, text=True, cwd=REPO)
+        result = json.loads(done.stdout)
+        assert result["outputs"] == texts, row.label  # the copy model gives each text back
+        assert result["segments"] == len(texts)
+        assert result["target_tokens"] == result["source_tokens"] > len(texts)
+
+
+def test_the_ceiling_bounds_decoding_as_postlingo_does():
+    assert [bound(n) for n in range(300)] == [decoding_bound(n) for n in range(300)]

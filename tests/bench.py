@@ -17,8 +17,9 @@ load, tokenization and decoding included):
       and decoding bounds; each round runs every setting in ceilings() (one
       call with 1×N or N×1 threads, or postlingo's one call per length
       bucket), and (c) is the setting with the lowest median.
-One untimed (b) first finds the segments and warms the page cache for all.
-Rounds are interleaved (a, b, c, a, b, c…) so machine load falls on every row
+After each (b), (b) again with every segment in the MT cache. One untimed
+(b) first finds the segments and warms the page cache for all. Rounds are
+interleaved (a, b, c, a, b, c…) so machine load falls on every row
 alike; each figure is the median of BENCH_REPEAT rounds (3). `--json FILE`
 writes the medians for tests/bench_summary.py. Not a timed test: it prints numbers.
 """

@@ -3,7 +3,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test fuzz lint bench bench-extract bench-pipeline bench-merge bench-ray bench-review segment-eval clean
+.PHONY: install run test fuzz lint bench bench-mt bench-extract bench-pipeline bench-merge bench-ray bench-review segment-eval clean
 
 install: $(STAMP)
 
@@ -32,12 +32,26 @@ lint: install
 	$(BIN)/ruff format --check pipeline tests
 	$(BIN)/mypy pipeline
 
+# Every bench below, each printing its own figures and writing its medians to
+# $(BENCH_OUT)/<name>.json, then one summary table of them all with the issue's
+# targets, met or not met (tests/bench_summary.py)
+BENCH_OUT ?= build/bench
+
 bench: install
-	$(BIN)/python -m tests.bench_extract
-	$(BIN)/python -m tests.bench_pipeline
-	$(BIN)/python -m tests.bench_merge
+	rm -rf $(BENCH_OUT) && mkdir -p $(BENCH_OUT)
+	$(BIN)/python -m tests.bench_extract --json $(BENCH_OUT)/extract.json
+	$(BIN)/python -m tests.bench_pipeline --json $(BENCH_OUT)/pipeline.json
+	$(BIN)/python -m tests.bench_merge --json $(BENCH_OUT)/merge.json
+	$(BIN)/python -m tests.bench --json $(BENCH_OUT)/mt.json
+	@echo
+	$(BIN)/python -m tests.bench_summary $(BENCH_OUT)
+
+# Machine translation alone: (a) argostranslate's way, (b) postlingo translate, (c) the raw
+# CTranslate2 ceiling, each a whole process, medians of BENCH_REPEAT (3) interleaved rounds
+bench-mt: install
 	$(BIN)/python -m tests.bench
 
+# Microseconds per sentence to read, segment and template posts
 bench-extract: install
 	$(BIN)/python -m tests.bench_extract
 

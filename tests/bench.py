@@ -1,31 +1,92 @@
-"""`make bench`: argostranslate's way vs `postlingo translate` vs raw CTranslate2.
+"""`make bench-mt`: argostranslate's way vs `postlingo translate` vs raw CTranslate2.
 
 Builds a synthetic Argos package of real size (Transformer-base: 6+6 layers,
 d_model 512, 8 heads, FFN 2048, 32,000-token vocabulary, int8) whose weights
 copy the input, so outputs are as long as the inputs, as real translations
-roughly are. Then, on the sample posts' en→ko segments, at beam 4:
-  (a) argostranslate's way: one translate_batch per segment, max_batch_size=32 tokens;
-  (b) `postlingo translate --engine argos` end to end, catalogs written, in a subprocess;
-  (c) raw CTranslate2, every segment in one call (best of a few settings): the ceiling.
-Not a timed test: it prints numbers.
+roughly are. Then, on the sample posts' en→ko segments, at beam 4, each row
+is one whole Python process timed from the outside (start-up, imports, model
+load, tokenization and decoding included):
+  (a) argostranslate's way (tests/mt_ceiling.py argos): one translate_batch per
+      segment, max_batch_size 32, default threads; without argostranslate's own
+      stanza/torch imports and sentence splitting, which would only slow it;
+  (b) `postlingo translate --engine argos --to ko`, from an empty .postlingo/
+      and locales/: config, reading and segmenting posts, shielding, the model,
+      catalogs written;
+  (c) the ceiling (tests/mt_ceiling.py ceiling): CTranslate2 alone, fed the
+      very texts postlingo fed its tokenizer, at the same beam, length penalty
+      and decoding bounds; each round runs every setting in ceilings() (one
+      call with 1×N or N×1 threads, or postlingo's one call per length
+      bucket), and (c) is the setting with the lowest median.
+After each (b), (b) again with every segment in the MT cache. One untimed
+(b) first finds the segments and warms the page cache for all. Rounds are
+interleaved (a, b, c, a, b, c…) so machine load falls on every row
+alike; each figure is the median of BENCH_REPEAT rounds (3). `--json FILE`
+writes the medians for tests/bench_summary.py. Not a timed test: it prints numbers.
 """
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
-import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests import bench_summary
+
 REPO = Path(__file__).resolve().parent.parent
 BEAM = 4
-REPEAT = int(os.environ.get("BENCH_REPEAT", "2"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "3"))
+
+
+@dataclass
+class Row:
+    """One way of translating: its command and, per round, wall seconds and peak RSS."""
+
+    label: str
+    command: list[str]
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    output: str = ""
+
+    def run(self, launcher: Executor, before: Sequence[Path] = ()) -> None:
+        for folder in before:
+            shutil.rmtree(folder, ignore_errors=True)
+        seconds, peak, self.output = launcher.submit(_process, self.command).result()
+        self.seconds.append(seconds)
+        self.peak_mb.append(peak)
+
+    def medians(self) -> dict[str, object]:
+        return {
+            "label": self.label,
+            "seconds": statistics.median(self.seconds),
+            "peak_mb": statistics.median(self.peak_mb),
+            "runs": self.seconds,
+        }
+
+
+def _process(command: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS in MB, stdout) of one whole process; it must succeed."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=out, stderr=err, cwd=REPO)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()}")
+        return seconds, usage.ru_maxrss / 1024, out.read().decode()
 
 
 def _segments(project: Path) -> list[str]:
@@ -40,133 +101,117 @@ def _segments(project: Path) -> list[str]:
     return list(seen)
 
 
-def _postlingo(project: Path, *args: str) -> float:
-    started = time.perf_counter()
-    exe = Path(sys.executable).with_name("postlingo")
-    subprocess.run([str(exe), "-C", str(project), *args], check=True, capture_output=True)
-    return time.perf_counter() - started
+def _tokenizer_input(project: Path) -> list[str]:
+    """What postlingo fed its tokenizer: each segment shielded with the glossary, once."""
+    from pipeline import config
+    from pipeline.engines.argos import ArgosEngine
+    from pipeline.shield import has_words, shield
+
+    terms = ArgosEngine(config.load(project)).glossary.for_locale("ko")
+    shielded = [shield(text, terms) for text in _segments(project)]
+    return list(dict.fromkeys(s.text for s in shielded if has_words(s)))
 
 
-def _best(run: Callable[[], tuple[float, int]]) -> tuple[float, int]:
-    """The fastest of REPEAT runs: other work on the machine only ever adds time."""
-    return min(run() for _ in range(REPEAT))
-
-
-def _ctranslate2_run(
-    model: Path, batches: list[list[list[str]]], inter: int, intra: int, **options: Any
-) -> tuple[float, int]:
-    import ctranslate2
-
-    started = time.perf_counter()
-    translator = ctranslate2.Translator(
-        str(model), compute_type="int8", inter_threads=inter, intra_threads=intra
-    )
-    tokens = 0
-    for batch in batches:
-        for result in translator.translate_batch(batch, beam_size=BEAM, **options):
-            tokens += len(result.hypotheses[0])
-    return time.perf_counter() - started, tokens
-
-
-def main() -> None:
+def _project(work: Path) -> tuple[Path, Path]:
+    """A copy of the sample posts with the base package installed: (project, package)."""
     from pipeline import models
     from tests.argos_models import base_package
 
+    print("building a Transformer-base package (int8, 32k vocabulary)…", flush=True)
+    started = time.perf_counter()
+    lines = [
+        line
+        for path in sorted((REPO / "source").glob("*.*"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    archive = base_package(work / "dl", lines)
+    size = archive.stat().st_size / 1e6
+    print(f"  {archive.name}: {size:.0f} MB zipped, built in {time.perf_counter() - started:.0f} s")
+    project = work / "project"
+    shutil.copytree(REPO / "source", project / "source")
+    if (REPO / "glossary.csv").is_file():
+        shutil.copy(REPO / "glossary.csv", project / "glossary.csv")
+    (project / "postlingo.toml").write_text(
+        'targets = ["ko"]\nmodels_dir = "models"\nignore = ["Previous image", "Next image"]\n',
+        encoding="utf-8",
+    )
+    return project, models.install_archive(archive, project / "models").path
+
+
+def ceilings(ceiling: list[str], cores: int) -> list[Row]:
+    """The raw CTranslate2 settings (c) is the best of: one call, or postlingo's buckets."""
+    spread = ["--inter", str(cores), "--intra", "1", "--sub-batch", "512"]
+    return [
+        Row(f"raw CTranslate2, 1×{cores} threads, one call", [*ceiling, "--intra", str(cores)]),
+        Row(f"raw CTranslate2, {cores}×1 threads, 512-token batches", [*ceiling, *spread]),
+        Row(
+            f"raw CTranslate2, {cores}×1, 512-token batches, buckets",
+            [*ceiling, *spread, "--buckets"],
+        ),
+    ]
+
+
+def main() -> None:
+    # Linux keeps a process's peak RSS across fork and exec, so every child of this
+    # process, which grows by hundreds of MB building the model, would report at
+    # least that. A worker spawned now, while this process is small, starts them.
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as launcher:
+        launcher.submit(int).result()
+        _bench(launcher)
+
+
+def _bench(launcher: Executor) -> None:
     work = Path(tempfile.mkdtemp(prefix="postlingo-bench-"))
     try:
-        print("building a Transformer-base package (int8, 32k vocabulary)…", flush=True)
-        started = time.perf_counter()
-        lines = [
-            line
-            for path in sorted((REPO / "source").glob("*.*"))
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-        archive = base_package(work / "dl", lines)
-        size = archive.stat().st_size / 1e6
-        print(
-            f"  {archive.name}: {size:.0f} MB zipped, built in {time.perf_counter() - started:.0f} s"
-        )
-
-        project = work / "project"
-        shutil.copytree(REPO / "source", project / "source")
-        if (REPO / "glossary.csv").is_file():
-            shutil.copy(REPO / "glossary.csv", project / "glossary.csv")
-        (project / "postlingo.toml").write_text(
-            'targets = ["ko"]\nmodels_dir = "models"\nignore = ["Previous image", "Next image"]\n',
-            encoding="utf-8",
-        )
-        package = models.install_archive(archive, project / "models")
-
-        # (b) first, from a cold cache: postlingo end to end in its own process
-        b_times = []
-        for _ in range(REPEAT):
-            shutil.rmtree(project / ".postlingo", ignore_errors=True)
-            shutil.rmtree(project / "locales", ignore_errors=True)
-            b_times.append(_postlingo(project, "translate", "--engine", "argos", "--to", "ko"))
-        b_time = min(b_times)
-        b_memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        cached_time = _postlingo(project, "translate", "--engine", "argos", "--to", "ko")
-        segments = _segments(project)
-        if not segments:
+        project, package = _project(work)
+        fresh = [project / ".postlingo", project / "locales"]
+        postlingo = [str(Path(sys.executable).with_name("postlingo")), "-C", str(project)]
+        translate = [*postlingo, "translate", "--engine", "argos", "--to", "ko"]
+        warm_up = Row("", translate)
+        # untimed: finds the segments, and warms the page cache for every row alike
+        warm_up.run(launcher, fresh)
+        texts = _tokenizer_input(project)
+        if not texts:
             raise SystemExit("no en→ko segments were machine-translated: nothing to compare")
+        texts_file = work / "texts.json"
+        texts_file.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
 
-        from pipeline.engines.argos import PackageModel, decoding_bound
-        from pipeline.shield import shield
-
-        tokenizer = PackageModel(package, None)  # type: ignore[arg-type]
-        tokens = [tokenizer.encode(shield(s).text) for s in segments]
-        model = package.path / "model"
         cores = len(os.sched_getaffinity(0))
-
-        # (a) argostranslate's way: one call per segment, its own settings
-        a_time, a_tokens = _best(
-            lambda: _ctranslate2_run(
-                model,
-                [[t] for t in tokens],
-                1,
-                0,
-                max_batch_size=32,
-                batch_type="tokens",
-                length_penalty=0.2,
-                replace_unknowns=True,
-            )
-        )
-        # (c) raw CTranslate2, all segments in one call: best of a few settings
-        ceilings: dict[str, tuple[float, int]] = {}
-        settings: list[tuple[str, int, int, dict[str, Any]]] = [
-            (f"1×{cores} threads, one batch", 1, cores, {}),
-            (
-                f"{cores}×1 threads, 512-token sub-batches",
-                cores,
-                1,
-                {"max_batch_size": 512, "batch_type": "tokens"},
-            ),
-        ]
-        bound = decoding_bound(max(map(len, tokens)))
-        for label, inter, intra, options in settings:
-            ceilings[label] = _best(
-                lambda i=inter, j=intra, o=options: _ctranslate2_run(  # type: ignore[misc]
-                    model, [tokens], i, j, length_penalty=0.2, max_decoding_length=bound, **o
-                )
-            )
-        c_label, (c_time, c_tokens) = min(ceilings.items(), key=lambda kv: kv[1][0])
-        peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-        n = len(segments)
-        rows: list[tuple[str, float, int]] = [
-            ("(a) argostranslate's way, per segment", a_time, a_tokens),
-            ("(b) postlingo translate, end to end", b_time, c_tokens),
-            (f"(c) raw CTranslate2: {c_label}", c_time, c_tokens),
-        ]
-        rows += [(f"    (c) {k}", v[0], v[1]) for k, v in ceilings.items() if k != c_label]
-        print(
-            f"\n{n} en→ko segments, {sum(map(len, tokens))} source tokens, beam {BEAM}, {cores} cores"
-        )
-        print(f"{'':44} {'seconds':>8} {'segments/s':>11} {'tokens/s':>9}")
-        for label, seconds, count in rows:
-            print(f"{label:44} {seconds:8.2f} {n / seconds:11.1f} {count / seconds:9.0f}")
-        _summary(a_time, b_time, c_time, cached_time, b_memory, peak_self)
+        mt = [sys.executable, "-m", "tests.mt_ceiling"]
+        given = [str(package), str(texts_file), "--beam", str(BEAM)]
+        a = Row("argostranslate's way, per segment", [*mt, "argos", *given])
+        b = Row("postlingo translate, end to end", translate)
+        cached = Row("postlingo translate again, all cached", translate)
+        settings = ceilings([*mt, "ceiling", *given], cores)
+        for round_number in range(REPEAT):
+            a.run(launcher)
+            b.run(launcher, fresh)
+            cached.run(launcher)
+            for row in settings:
+                row.run(launcher)
+            done = ", ".join(f"{r.label} {r.seconds[-1]:.2f} s" for r in (a, b, *settings))
+            print(f"round {round_number + 1}/{REPEAT}: {done}", file=sys.stderr, flush=True)
+        c = min(settings, key=lambda r: statistics.median(r.seconds))
+        tokens = json.loads(c.output)
+        data = {
+            "bench": "mt",
+            "rounds": REPEAT,
+            "segments": len(texts),
+            "source_tokens": tokens["source_tokens"],
+            "target_tokens": tokens["target_tokens"],
+            "beam": BEAM,
+            "cores": cores,
+            "rows": {
+                "a": a.medians(),
+                "b": b.medians(),
+                "c": c.medians(),
+                "cached": cached.medians(),
+            },
+            "ceilings": {r.label: r.medians() for r in settings},
+        }
+        _report(data)
+        bench_summary.save(data, sys.argv)
     finally:
         if os.environ.get("BENCH_KEEP"):
             print(f"kept {work}")
@@ -174,19 +219,30 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _summary(
-    a: float, b: float, c: float, cached: float, b_memory: float, self_memory: float
-) -> None:
-    line: Callable[[str, str], None] = lambda k, v: print(f"{k:44} {v}")  # noqa: E731
+def _report(data: dict[str, Any]) -> None:
+    n, tokens = data["segments"], data["target_tokens"]
+    print(
+        f"\n{n} en→ko segments, {data['source_tokens']} source tokens, beam {data['beam']}, "
+        f"{data['cores']} cores; whole processes, medians of {data['rounds']} interleaved rounds"
+    )
+    print(f"{'':56} {'median s':>8} {'min':>6} {'max':>6} {'seg/s':>6} {'tokens/s':>8} {'MB':>5}")
+    rows = [(f"({k}) {v['label']}", v) for k, v in data["rows"].items() if k != "cached"]
+    rows += [
+        (f"    {label}", v)
+        for label, v in data["ceilings"].items()
+        if label != data["rows"]["c"]["label"]
+    ]
+    rows.append((f"    {data['rows']['cached']['label']}", data["rows"]["cached"]))
+    for label, v in rows:
+        s = v["seconds"]
+        print(
+            f"{label:56} {s:8.2f} {min(v['runs']):6.2f} {max(v['runs']):6.2f} "
+            f"{n / s:6.1f} {tokens / s:8.0f} {v['peak_mb']:5.0f}"
+        )
     print()
-    line("a / b (goal ≥ 3)", f"{a / b:.2f}×")
-    line("b reaches this share of c (goal ≥ 90%)", f"{c / b:.0%}")
-    line("fully cached re-run (goal < 1 s)", f"{cached:.2f} s")
-    line("peak memory of (b), whole process", f"{b_memory:.0f} MB")
-    line("peak memory of this process, (a) and (c)", f"{self_memory:.0f} MB")
-    print("(b) includes Python start-up, parsing, catalog writing and model loading;")
-    print("(a) and (c) include model loading and tokenization only.")
-    print(f"each figure is the best of {REPEAT} runs (BENCH_REPEAT)")
+    goals = [r for r in bench_summary.targets({"mt": data}) if r.measure.startswith("MT:")]
+    for row in bench_summary.mt_ratios(data) + goals:
+        print(f"{row.measure:56} {row.figure:>8}  {row.target} {row.verdict}".rstrip())
 
 
 if __name__ == "__main__":

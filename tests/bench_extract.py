@@ -3,16 +3,20 @@
 Posts are built from the sample posts and a set of rich Markdown and HTML
 constructs (nested lists, quotes, tables, raw HTML, footnotes), repeated so
 that timings are well above the clock's resolution. Not a timed test: it
-prints numbers, the median of several rounds.
+prints numbers, the median of BENCH_REPEAT rounds (5); `--json FILE` writes
+the median for tests/bench_summary.py.
 """
 
 from __future__ import annotations
 
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+from tests import bench_summary
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_REPEAT", "5"))
@@ -113,6 +117,9 @@ def main() -> None:
             f"{median / sentences * 1e6:.0f} µs per sentence "
             f"(min {min(times) / sentences * 1e6:.0f}, max {max(times) / sentences * 1e6:.0f})"
         )
+        data = {"bench": "extract", "rounds": ROUNDS, "posts": len(posts), "sentences": sentences}
+        data |= {"median_s": median, "us_per_sentence": median / sentences * 1e6}
+        bench_summary.save(data, sys.argv)
 
 
 if __name__ == "__main__":

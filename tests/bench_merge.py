@@ -9,8 +9,10 @@
   (tracemalloc's peak in a separate run, so the timing is not slowed; and the
   whole process's peak RSS, interpreter and imports included).
 
-Not a timed test: it prints numbers, the median of BENCH_REPEAT rounds (default 3).
-BENCH_EDITS and BENCH_SIZES choose the rows ("100,400,800", "20k,2M,20M").
+Not a timed test: it prints numbers, the median of BENCH_REPEAT rounds (default 3);
+`--json FILE` writes them for tests/bench_summary.py. BENCH_EDITS and
+BENCH_BIG_POSTS choose the rows ("100,400,800", "20k,2M,20M"; not BENCH_SIZES,
+which is bench_pipeline's number of posts).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from pathlib import Path
 
 import polib
 
+from tests import bench_summary
+
 ROUNDS = int(os.environ.get("BENCH_REPEAT", "3"))
 ENTRIES = 4000
 EDITS = [int(n) for n in os.environ.get("BENCH_EDITS", "100,400,800").split(",")]
-SIZES = os.environ.get("BENCH_SIZES", "20k,2M,20M").split(",")
+SIZES = os.environ.get("BENCH_BIG_POSTS", "20k,2M,20M").split(",")
 _UNITS = {"k": 1000, "M": 1000_000}
 
 _WORDS = str.split(
@@ -96,10 +100,11 @@ def _timed(run: object) -> float:
     return time.perf_counter() - started
 
 
-def merge_rows() -> list[tuple[str, str]]:
+def merge_figures() -> dict[str, dict[str, float]]:
+    """Median seconds to merge per number of edits, fuzzy entries carried, and the PO writer's."""
     from pipeline import catalog
 
-    rows = []
+    figures: dict[str, dict[str, float]] = {"merge": {}, "fuzzy": {}, "dump": {}}
     for edits in EDITS:
         template, existing = _catalogs(edits)
         times = []
@@ -107,23 +112,33 @@ def merge_rows() -> list[tuple[str, str]]:
             started = time.perf_counter()
             merged = catalog.merge(template, existing, "ko")
             times.append(time.perf_counter() - started)
-        fuzzy = sum(1 for e in merged if e.fuzzy and not e.obsolete)
-        rows.append(
-            (
-                f"merge {ENTRIES} entries, {edits} edited (per locale)",
-                f"{statistics.median(times):.3f} s  ({fuzzy} carried as fuzzy)",
-            )
-        )
+        figures["merge"][str(edits)] = statistics.median(times)
+        figures["fuzzy"][str(edits)] = sum(1 for e in merged if e.fuzzy and not e.obsolete)
     template, existing = _catalogs(EDITS[-1])
     po = catalog.merge(template, existing, "ko")
+    figures["dumped"] = {"entries": len(po)}
     for width in (79, 0):
         times = [_timed(lambda w=width: catalog.dump(po, w)) for _ in range(ROUNDS)]
-        rows.append(
-            (
-                f"dump the merged catalog ({len(po)} entries), width {width}",
-                f"{statistics.median(times) * 1000:.0f} ms",
-            )
+        figures["dump"][str(width)] = statistics.median(times)
+    return figures
+
+
+def merge_rows(figures: dict[str, dict[str, float]]) -> list[tuple[str, str]]:
+    rows = [
+        (
+            f"merge {ENTRIES} entries, {edits} edited (per locale)",
+            f"{seconds:.3f} s  ({figures['fuzzy'][edits]:.0f} carried as fuzzy)",
         )
+        for edits, seconds in figures["merge"].items()
+    ]
+    dumped = figures["dumped"]["entries"]
+    rows += [
+        (
+            f"dump the merged catalog ({dumped:.0f} entries), width {width}",
+            f"{seconds * 1000:.0f} ms",
+        )
+        for width, seconds in figures["dump"].items()
+    ]
     return rows
 
 
@@ -186,35 +201,52 @@ def _run_child(path: Path, *flags: str) -> list[str]:
     return subprocess.run(command, capture_output=True, text=True, check=True).stdout.split()
 
 
-def big_post_rows() -> list[tuple[str, str]]:
-    rows = []
+def big_post_figures() -> dict[str, dict[str, float]]:
+    """Per size label: MB, sentences, median seconds (and per MB), traced peak and RSS in MB."""
+    figures = {}
     with tempfile.TemporaryDirectory(prefix="postlingo-bench-big-") as tmp:
         for label in SIZES:
             size = int(float(label[:-1]) * _UNITS[label[-1]])
             path = Path(tmp) / f"big-{label}.md"
             path.write_text(big_post(size), encoding="utf-8")
-            size = path.stat().st_size
+            mb = path.stat().st_size / 1e6
             runs = [_run_child(path) for _ in range(ROUNDS)]
             seconds = statistics.median(float(r[0]) for r in runs)
-            rss = statistics.median(int(r[2]) for r in runs)
-            peak = int(_run_child(path, "--traced")[0])
-            rows.append(
-                (
-                    f"extract one {label}B post ({size / 1e6:.2f} MB, {runs[0][1]} sentences)",
-                    f"{seconds:.2f} s = {seconds / (size / 1e6):.2f} s/MB; traced peak "
-                    f"{peak / 1e6:.0f} MB = {peak / size:.1f}× the input; RSS {rss / 1e6:.0f} MB",
-                )
-            )
-    return rows
+            figures[label] = {
+                "mb": mb,
+                "sentences": int(runs[0][1]),
+                "seconds": seconds,
+                "s_per_mb": seconds / mb,
+                "traced_peak_mb": int(_run_child(path, "--traced")[0]) / 1e6,
+                "rss_mb": statistics.median(int(r[2]) for r in runs) / 1e6,
+            }
+    return figures
+
+
+def big_post_rows(figures: dict[str, dict[str, float]]) -> list[tuple[str, str]]:
+    return [
+        (
+            f"extract one {label}B post ({f['mb']:.2f} MB, {f['sentences']:.0f} sentences)",
+            f"{f['seconds']:.2f} s = {f['s_per_mb']:.2f} s/MB; traced peak "
+            f"{f['traced_peak_mb']:.0f} MB = {f['traced_peak_mb'] / f['mb']:.1f}× the input; "
+            f"RSS {f['rss_mb']:.0f} MB",
+        )
+        for label, f in figures.items()
+    ]
 
 
 def main() -> None:
     wide = 62
     print(f"{'pure stages (median of ' + str(ROUNDS) + ' rounds)':<{wide}}  result")
     print("-" * (wide + 60))
-    for rows in (merge_rows, big_post_rows):
-        for name, value in rows():
-            print(f"{name:<{wide}}  {value}", flush=True)
+    merged = merge_figures()
+    for name, value in merge_rows(merged):
+        print(f"{name:<{wide}}  {value}", flush=True)
+    big = big_post_figures()
+    for name, value in big_post_rows(big):
+        print(f"{name:<{wide}}  {value}", flush=True)
+    data = {"bench": "merge", "rounds": ROUNDS, "entries": ENTRIES, "big_post": big, **merged}
+    bench_summary.save(data, sys.argv)
 
 
 if __name__ == "__main__":

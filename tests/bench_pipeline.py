@@ -8,7 +8,8 @@ the pseudo previews `build --pseudo` made), then `run` after one post changed, a
 any one of those processes. Each figure is the median of BENCH_ROUNDS (3)
 rounds. With BENCH_BASELINE=<folder holding another checkout's pipeline/>,
 the same rounds also run that code, interleaved, so both rows come from one
-run on the same machine load. Not a timed test: it prints numbers.
+run on the same machine load. `--json FILE` writes this code's medians for
+tests/bench_summary.py. Not a timed test: it prints numbers.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests import bench_summary
 
 REPO = Path(__file__).resolve().parent.parent
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "10,100,500").split(",") if n]
@@ -296,6 +299,18 @@ def main() -> None:
         "right after; 1 chg = `run` after one post changed; cpu s = user + system time of "
         "the process and its workers; peak = largest RSS of one process"
     )
+    bench_summary.save(figures_json(results), sys.argv)
+
+
+def figures_json(results: dict[tuple[str, int], Figures]) -> dict[str, object]:
+    """This code's medians in seconds per size, and its peak memory in MB."""
+    measures = ("extract", "translate", "build", "full first run", "no-op run", "one changed")
+    sizes = {
+        str(size): {m: f.median(m) for m in measures} | {"peak_mb": max(f.peak_mb)}
+        for (version, size), f in results.items()
+        if version == "this"
+    }
+    return {"bench": "pipeline", "rounds": ROUNDS, "targets": len(TARGETS), "sizes": sizes}
 
 
 if __name__ == "__main__":

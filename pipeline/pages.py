@@ -12,10 +12,11 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 import polib
 
-from pipeline import catalog, posts, publish
+from pipeline import posts, publish
 from pipeline.article import Article
 from pipeline.config import Config
 from pipeline.posts import Post
+from pipeline.project import Unreadable, existing
 from pipeline.site import Edition, PageRef, Site, article, listed, post_path
 
 Made = tuple[str, str, dict[str, str]]  # (site path, page, what an index lists of it)
@@ -39,8 +40,10 @@ def article_maker(
             if catalog_of is not None:
                 po = catalog_of((ref.slug, ref.locale))
             else:
-                path = config.locales_path / ref.locale / f"{ref.slug}.po"
-                po = catalog.load(path) if path.exists() else None
+                try:
+                    po = existing(config, ref.locale, ref.slug)
+                except Unreadable as bad:  # changed since its verdict: no page from it
+                    raise bad.error from None
             verdict = publish.judge(ref.slug, ref.locale, po, config, pseudo=pseudo)
             translations = verdict.translations or {}
         edition = Edition(post.document, ref.locale, translations, ref.pseudo)
@@ -84,14 +87,20 @@ def render_all(
     count = posts.workers()
     if len(todo) < posts.POOL_THRESHOLD or count < 2 or catalog_of is not None:
         return render_posts(config, refs, todo, wanted, pseudo, catalog_of)
-    from concurrent.futures import ProcessPoolExecutor
+    # Shares of several posts: each worker lays out the site's links once per share.
+    size = max(1, -(-len(todo) // (count * 4)))
+    shares = [todo[i : i + size] for i in range(0, len(todo), size)]
+    done = posts.map_ordered(
+        _render_share, shares, config, refs, frozenset(wanted), pseudo, least=2
+    )
+    return [made for share in done for made in share]
 
-    share = max(1, -(-len(todo) // (count * 4)))
-    chunks = [todo[i : i + share] for i in range(0, len(todo), share)]
-    wanted = frozenset(wanted)
-    with ProcessPoolExecutor(count) as pool:
-        done = pool.map(
-            render_posts,
-            *zip(*((config, refs, chunk, wanted, pseudo) for chunk in chunks), strict=True),
-        )
-        return [made for share_made in done for made in share_made]
+
+def _render_share(
+    share: Sequence[Post],
+    config: Config,
+    refs: Sequence[PageRef],
+    wanted: Collection[str],
+    pseudo: bool,
+) -> list[Made]:
+    return render_posts(config, refs, share, wanted, pseudo)

@@ -92,11 +92,14 @@ def workers() -> int:
         return os.cpu_count() or 1
 
 
-def map_ordered(function: Callable[..., T], items: Sequence[Any], *same: Any) -> list[T]:
+def map_ordered(
+    function: Callable[..., T], items: Sequence[Any], *same: Any, least: int = 0
+) -> list[T]:
     """function(item, *same) for each item, in order; in a process pool of the machine's
-    cores when there are POOL_THRESHOLD items or more (the results come back in order)."""
+    cores when there are `least` items or more, POOL_THRESHOLD by default (items that are
+    shares of work already pay for the pool in fewer). The results come back in order."""
     count = workers()
-    if len(items) < POOL_THRESHOLD or count < 2:
+    if len(items) < (least or POOL_THRESHOLD) or count < 2:
         return [function(item, *same) for item in items]
     from concurrent.futures import ProcessPoolExecutor
 

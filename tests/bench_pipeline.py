@@ -164,6 +164,7 @@ def _postlingo(code: Path, project: Path, *args: str) -> tuple[float, float, flo
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env=env,
+        cwd=code,  # `-m` puts the working folder first on sys.path, before PYTHONPATH
     )
     assert child.stderr is not None
     errors = child.stderr.read()

@@ -78,32 +78,56 @@ def _verdict_key(slug: str, locale: str, pseudo: bool) -> str:
     return f"verdict:{locale}/{slug}" + (" pseudo" if pseudo else "")
 
 
-def _judged(
-    config: Config,
-    state: State,
-    key: tuple[str, str],
-    on_disk: str | None,
-    pseudo: bool,
-    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
-) -> tuple[publish.Decision, bool]:
-    """The publishing decision for a catalog, and whether its page is a pseudo preview.
-
-    Kept in the state by the catalog's digest and its locale's policy, so an
-    unchanged catalog is not read to know whether it is published.
+def _recorded_verdict(
+    config: Config, state: State, key: Pair, on_disk: str | None, pseudo: bool
+) -> tuple[publish.Decision, bool] | None:
+    """The decision kept for the catalog as it is on disk, and whether its page is a pseudo
+    preview; None when none holds. An unchanged catalog is not read to know if it is published.
     """
     slug, locale = key
-    name = _verdict_key(slug, locale, pseudo)
-    inputs = digest(repr(config.for_locale(locale)), str(pseudo))
-    record = state.fresh(name, inputs, on_disk)
-    kept = _kept_verdict(slug, locale, record) if record is not None else None
-    if kept is not None:
-        return kept
-    verdict = publish.judge(slug, locale, catalog_of(key), config, pseudo=pseudo)
-    if on_disk is not None:
-        d = verdict.decision
-        fields = {"published": d.published, "percent": d.percent, "reason": d.reason}
-        state.put(name, {"inputs": inputs, "output": on_disk, **fields, "pseudo": verdict.pseudo})
-    return verdict.decision, verdict.pseudo
+    record = state.fresh(
+        _verdict_key(slug, locale, pseudo), _verdict_inputs(config, locale, pseudo), on_disk
+    )
+    return _kept_verdict(slug, locale, record) if record is not None else None
+
+
+def _record_verdict(
+    config: Config,
+    state: State,
+    key: Pair,
+    on_disk: str | None,
+    pseudo: bool,
+    verdict: publish.Verdict,
+) -> None:
+    if on_disk is None:
+        return
+    slug, locale = key
+    d = verdict.decision
+    state.put(
+        _verdict_key(slug, locale, pseudo),
+        {
+            "inputs": _verdict_inputs(config, locale, pseudo),
+            "output": on_disk,
+            "published": d.published,
+            "percent": d.percent,
+            "reason": d.reason,
+            "pseudo": verdict.pseudo,
+        },
+    )
+
+
+def _verdict_inputs(config: Config, locale: str, pseudo: bool) -> str:
+    return digest(repr(config.for_locale(locale)), str(pseudo))
+
+
+def _read_verdict(key: Pair, config: Config, pseudo: bool) -> publish.Verdict | PostlingoError:
+    """A catalog read and judged (in a pool worker when there are many); its error if it
+    does not parse."""
+    try:
+        po = existing(config, key[1], key[0])
+    except Unreadable as bad:
+        return bad.error
+    return publish.judge(key[0], key[1], po, config, pseudo=pseudo)
 
 
 def _kept_verdict(slug: str, locale: str, record: Record) -> tuple[publish.Decision, bool] | None:
@@ -166,20 +190,46 @@ def build(
                 parsed[key] = _previewed(config, by_slug[key[0]], key[1], parsed[key])
         return parsed[key]
 
+    # Each catalog whose verdict is not kept is read once, in a pool when there are many;
+    # what it publishes goes to its page, which does not read it again.
+    recorded = {
+        key: held for key, digest_now in on_disk.items()
+        if (held := _recorded_verdict(config, state, key, digest_now, shown_pseudo))
+    }  # fmt: skip
+    stale = [key for key in on_disk if key not in recorded]
+    made: dict[Pair, publish.Verdict] = {}
+    if preview:  # catalogs made in memory, in this process
+        made = {k: publish.judge(*k, catalog_of(k), config, pseudo=True) for k in stale}
+    else:
+        read = posts.map_ordered(_read_verdict, stale, config, shown_pseudo)
+        for key, verdict in zip(stale, read, strict=True):
+            if isinstance(verdict, PostlingoError):
+                unreadable[key] = verdict
+            else:
+                made[key] = verdict
+
     def judged(slug: str, locale: str) -> tuple[publish.Decision, bool]:
         key = (slug, locale)
-        decision, shows_pseudo = _judged(config, state, key, on_disk[key], shown_pseudo, catalog_of)
         if key in unreadable:  # no verdict kept: it is looked at again next time
             state.drop(_verdict_key(slug, locale, shown_pseudo))
             why = "catalog does not parse (see below)"
             return publish.Decision(slug, locale, False, 0.0, why), False
-        return decision, shows_pseudo
+        if key in recorded:
+            return recorded[key]
+        verdict = made[key]
+        _record_verdict(config, state, key, on_disk[key], shown_pseudo, verdict)
+        return verdict.decision, verdict.pseudo
+
+    def translations_of(key: Pair) -> dict[str, str]:
+        if key not in made:  # its verdict was kept: the catalog is read now
+            made[key] = publish.judge(*key, catalog_of(key), config, pseudo=shown_pseudo)
+        return made[key].translations or {}
 
     refs, result.decisions = publish.plan(chosen, keys, judged)
     result.skipped = [unreadable[key] for key in sorted(unreadable)]
     result.pages = len(refs)
     if config.site.format != "html":  # Markdown for a static-site generator: made whole
-        markdown = _ssg_pages(config, chosen, refs, catalog_of, shown_pseudo, result.warnings)
+        markdown = _ssg_pages(config, chosen, refs, translations_of, result.warnings)
         _write_site(config, dict(markdown), set(), prune, result)
         return result
 
@@ -232,7 +282,8 @@ def build(
     }
     wanted = {rel for rel in inputs if rel not in kept}
     in_memory = catalog_of if preview else None
-    rendered = pages.render_all(config, refs, chosen, wanted, shown_pseudo, in_memory)
+    known = {key: verdict.translations for key, verdict in made.items() if verdict.translations}
+    rendered = pages.render_all(config, refs, chosen, wanted, shown_pseudo, known, in_memory)
     listings = {path: listing for path, _, listing in rendered}
     outputs: dict[str, str | bytes] = {path: html for path, html, _ in rendered}
 
@@ -247,7 +298,7 @@ def build(
         return None  # a damaged record: the post is read again
 
     if wanted - set(outputs):
-        article_of = pages.article_maker(config, by_slug, shown_pseudo, in_memory)
+        article_of = pages.article_maker(config, by_slug, shown_pseudo, known, in_memory)
         site_pages = Site(refs, config, article_of, listing_of)
         outputs.update(site_pages.render(lambda rel: rel in wanted and rel not in listings))
     for rel, content in outputs.items():
@@ -255,10 +306,10 @@ def build(
         if rel in listings:
             record["listing"] = listings[rel]
         state.put(f"page:{where}/{rel}", record)
-    made = set(outputs) | set(kept)
+    pages_made = set(outputs) | set(kept)
     for target, origin in assets_of(((p.where, p.images) for p in chosen), config).items():
         source = config.resolve(origin)
-        if target in made or target in inputs:
+        if target in pages_made or target in inputs:
             raise PostlingoError(f"an image here would overwrite the site's {target}", origin)
         if source.is_file():
             outputs[target] = files.read_bytes(source)
@@ -329,8 +380,7 @@ def _ssg_pages(
     config: Config,
     chosen: Sequence[Post],
     refs: Sequence[PageRef],
-    catalog_of: Callable[[tuple[str, str]], polib.POFile | None],
-    pseudo: bool,
+    translations_of: Callable[[Pair], dict[str, str]],
     warnings: list[str],
 ) -> dict[str, str]:
     """Markdown files for a static-site generator (pipeline/ssg.py), from the posts' sources."""
@@ -340,11 +390,8 @@ def _ssg_pages(
     by_slug = {post.slug: post for post in chosen}
     editions = []
     for ref in refs:
-        translations: dict[str, str] = {}
-        if ref.locale != ref.lang:
-            po = catalog_of((ref.slug, ref.locale))
-            verdict = publish.judge(ref.slug, ref.locale, po, config, pseudo=pseudo)
-            translations = verdict.translations or {}
+        own = ref.locale == ref.lang
+        translations = {} if own else translations_of((ref.slug, ref.locale))
         editions.append(Edition(by_slug[ref.slug].document, ref.locale, translations, ref.pseudo))
     sources = {e.doc.path: files.read_text(config.resolve(e.doc.path)) for e in editions}
     made, skipped = ssg.render(

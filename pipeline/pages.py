@@ -24,19 +24,26 @@ Made = tuple[str, str, dict[str, str]]  # (site path, page, what an index lists 
 
 Link = Callable[[str], tuple[str, str | None]]
 CatalogOf = Callable[[tuple[str, str]], polib.POFile | None]
+Known = Mapping[tuple[str, str], dict[str, str]]  # (slug, locale): what its catalog publishes
 
 
 def article_maker(
-    config: Config, by_slug: Mapping[str, Post], pseudo: bool, catalog_of: CatalogOf | None = None
+    config: Config,
+    by_slug: Mapping[str, Post],
+    pseudo: bool,
+    known: Known,
+    catalog_of: CatalogOf | None = None,
 ) -> Callable[[PageRef, Link], Article]:
-    """A page's text from its post and catalog, each read on first use (the catalog from
-    `catalog_of` when given: catalogs made in memory)."""
+    """A page's text from its post and what its catalog publishes: `known` when the build
+    judged it, else read on first use (from `catalog_of` when given: catalogs in memory)."""
 
     def article_of(ref: PageRef, link: Link) -> Article:
         post = by_slug[ref.slug]
         posts.parse(config, [post])
         translations: dict[str, str] = {}
-        if ref.locale != ref.lang:
+        if (ref.slug, ref.locale) in known:
+            translations = known[(ref.slug, ref.locale)]
+        elif ref.locale != ref.lang:
             if catalog_of is not None:
                 po = catalog_of((ref.slug, ref.locale))
             else:
@@ -58,12 +65,13 @@ def render_posts(
     chosen: Sequence[Post],
     wanted: Collection[str],
     pseudo: bool,
+    known: Known,
     catalog_of: CatalogOf | None = None,
 ) -> list[Made]:
     """The wanted pages of these posts (a worker's share), in site order."""
     posts.parse(config, chosen, parallel=False)
     by_slug = {post.slug: post for post in chosen}
-    site = Site(refs, config, article_maker(config, by_slug, pseudo, catalog_of))
+    site = Site(refs, config, article_maker(config, by_slug, pseudo, known, catalog_of))
     made = []
     for ref in site.refs:
         path = post_path(ref.locale, ref.slug)
@@ -78,6 +86,7 @@ def render_all(
     chosen: Sequence[Post],
     wanted: Collection[str],
     pseudo: bool,
+    known: Known,
     catalog_of: CatalogOf | None = None,
 ) -> list[Made]:
     """`render_posts` over every post with a wanted page; in a pool when there are enough
@@ -86,10 +95,15 @@ def render_all(
     todo = [post for post in chosen if post.slug in slugs]
     count = posts.workers()
     if len(todo) < posts.POOL_THRESHOLD or count < 2 or catalog_of is not None:
-        return render_posts(config, refs, todo, wanted, pseudo, catalog_of)
-    # Shares of several posts: each worker lays out the site's links once per share.
+        return render_posts(config, refs, todo, wanted, pseudo, known, catalog_of)
+    # Shares of several posts: each worker lays out the site's links once per share,
+    # and gets what the catalogs of its own posts publish.
     size = max(1, -(-len(todo) // (count * 4)))
-    shares = [todo[i : i + size] for i in range(0, len(todo), size)]
+    shares = []
+    for i in range(0, len(todo), size):
+        share = todo[i : i + size]
+        mine = {post.slug for post in share}
+        shares.append((share, {key: value for key, value in known.items() if key[0] in mine}))
     done = posts.map_ordered(
         _render_share, shares, config, refs, frozenset(wanted), pseudo, least=2
     )
@@ -97,10 +111,10 @@ def render_all(
 
 
 def _render_share(
-    share: Sequence[Post],
+    share: tuple[Sequence[Post], Known],
     config: Config,
     refs: Sequence[PageRef],
     wanted: Collection[str],
     pseudo: bool,
 ) -> list[Made]:
-    return render_posts(config, refs, share, wanted, pseudo)
+    return render_posts(config, refs, share[0], wanted, pseudo, share[1])

@@ -13,8 +13,8 @@ not below nplurals, at the first n that gives one.
 The expression is compiled, as it is parsed, into a flat list of stack operations
 with jumps, so that `n != 0 && 10 / n` divides only where C would, and run in a
 loop: no eval(), and no recursion for a long chain or deep nesting to exhaust.
-One difference, on purpose: bison's parser gives up past 10,000 nested levels
-(its stack is full); this one has no such limit.
+Past some 10,000 levels of nesting bison's stack is full and msgfmt calls the
+expression invalid; so does this parser, at the same point.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ _ARITHMETIC = {
     "!=": lambda a, b: int(a != b),
 }
 
+_SYMBOLS = {"(": 1, "!": 1, ":": 4}  # on bison's stack for a pending one; the others: 2
+_BISON_STATES = 10000  # YYMAXDEPTH
 _Op = tuple[str, int]  # (operation, its number or jump target)
 
 
@@ -155,63 +157,97 @@ def _number(digits: str) -> int:
 
 
 def _compile(text: str) -> list[_Op]:
-    """Operator precedence parsing (the shunting-yard), emitting stack code as it reduces."""
-    code: list[_Op] = []
-    pending: list[_Op] = []  # operators and "(" waiting for their right side
-    operand = True  # whether an operand is expected next
-    for kind, value in _tokens(text):
-        if kind in ("num", "n"):
-            if not operand:
-                raise _Invalid
-            code.append(("push" if kind == "num" else "n", value))
-            operand = False
-        elif kind in ("!", "("):
-            if not operand:
-                raise _Invalid
-            pending.append((kind, 0))
-        elif operand:
-            raise _Invalid  # a binary operator, ")" or ":" where an operand belongs
-        elif kind == ")":
-            _reduce(code, pending, 0)
-            if not pending or pending.pop()[0] != "(":
-                raise _Invalid
-        elif kind == ":":
-            _reduce(code, pending, 0)
-            if not pending or pending[-1][0] != "?":
-                raise _Invalid
-            condition = pending.pop()[1]
-            pending.append((":", len(code)))
-            code.append(("jump", 0))
-            code[condition] = ("jump if 0", len(code))
-            operand = True
-        else:  # a binary operator or "?": `?:` groups to the right, the others to the left
-            precedence = _PRECEDENCE[kind]
-            _reduce(code, pending, precedence if kind == "?" else precedence - 1)
-            if kind in ("?", "||", "&&"):
-                pending.append((kind, len(code)))  # a jump, its target set when the side ends
-                code.append(("jump if 0" if kind == "?" else kind, 0))
+    """The expression as stack code, or _Invalid where plural.y's parser fails."""
+    return _Parser().parse(text)
+
+
+class _Parser:
+    """Operator precedence parsing (the shunting-yard), emitting stack code as it reduces.
+
+    It also counts what bison's stack would hold, for bison gives up when its
+    10,000 states are full: a part on the stack of each pending operator (`(` and
+    `!` their token; a binary operator or `?` also its left side; `:` the whole
+    `exp ? exp :`), one state before them and the symbol being shifted.
+    """
+
+    def __init__(self) -> None:
+        self.code: list[_Op] = []
+        self.pending: list[_Op] = []  # operators and "(" waiting for their right side
+        self.symbols = 0  # what bison's stack holds for `pending`
+
+    def parse(self, text: str) -> list[_Op]:
+        code = self.code
+        operand = True  # whether an operand is expected next
+        for kind, value in _tokens(text):
+            if kind in ("num", "n", "!", "("):
+                if not operand:
+                    raise _Invalid
+                self.shift(1)
+                if kind in ("num", "n"):
+                    code.append(("push" if kind == "num" else "n", value))
+                    operand = False
+                else:
+                    self.push(kind, 0)
+            elif operand:
+                raise _Invalid  # a binary operator, ")" or ":" where an operand belongs
+            elif kind == ")":
+                self.reduce(0)
+                self.shift(2)  # on its operand
+                if not self.pending or self.pop()[0] != "(":
+                    raise _Invalid
+            elif kind == ":":
+                self.reduce(0)
+                if not self.pending or self.pending[-1][0] != "?":
+                    raise _Invalid
+                condition = self.pop()[1]
+                self.push(":", len(code))
+                self.shift(0)
+                code.append(("jump", 0))
+                code[condition] = ("jump if 0", len(code))
+                operand = True
+            else:  # a binary operator or "?": `?:` groups to the right, the others to the left
+                precedence = _PRECEDENCE[kind]
+                self.reduce(precedence if kind == "?" else precedence - 1)
+                if kind in ("?", "||", "&&"):  # a jump, its target set when the side ends
+                    self.push(kind, len(code))
+                    code.append(("jump if 0" if kind == "?" else kind, 0))
+                else:
+                    self.push(kind, 0)
+                self.shift(0)
+                operand = True
+        if operand:
+            raise _Invalid  # empty, or ending with an operator
+        self.reduce(0)
+        if self.pending:
+            raise _Invalid  # an unclosed "(" or a "?" without ":"
+        return code
+
+    def shift(self, more: int) -> None:
+        """A token joins bison's stack on top of the pending ones and `more` - 1 others."""
+        if 1 + self.symbols + more >= _BISON_STATES:
+            raise _Invalid  # bison: memory exhausted
+
+    def push(self, kind: str, at: int) -> None:
+        self.pending.append((kind, at))
+        self.symbols += _SYMBOLS.get(kind, 2)
+
+    def pop(self) -> _Op:
+        kind, at = self.pending.pop()
+        self.symbols -= _SYMBOLS.get(kind, 2)
+        return kind, at
+
+    def reduce(self, above: int) -> None:
+        """Complete the pending operators binding tighter than `above`, up to a "(" or a "?"."""
+        pending, code = self.pending, self.code
+        while pending and pending[-1][0] not in ("(", "?") and _PRECEDENCE[pending[-1][0]] > above:
+            kind, at = self.pop()
+            if kind in ("||", "&&"):
+                code.append(("bool", 0))
+                code[at] = (kind, len(code))
+            elif kind == ":":
+                code[at] = ("jump", len(code))
             else:
-                pending.append((kind, 0))
-            operand = True
-    if operand:
-        raise _Invalid  # empty, or ending with an operator
-    _reduce(code, pending, 0)
-    if pending:
-        raise _Invalid  # an unclosed "(" or a "?" without ":"
-    return code
-
-
-def _reduce(code: list[_Op], pending: list[_Op], above: int) -> None:
-    """Complete the pending operators that bind tighter than `above`, up to a "(" or a "?"."""
-    while pending and pending[-1][0] not in ("(", "?") and _PRECEDENCE[pending[-1][0]] > above:
-        kind, at = pending.pop()
-        if kind in ("||", "&&"):
-            code.append(("bool", 0))
-            code[at] = (kind, len(code))
-        elif kind == ":":
-            code[at] = ("jump", len(code))
-        else:
-            code.append((kind, 0))
+                code.append((kind, 0))
 
 
 def _run(code: list[_Op], n: int) -> int:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import catalog, locales, plural_forms
+from pipeline import catalog, locales
 from pipeline.errors import PostlingoError
 from tests.test_po_strict import FIXED_DRAW, MSGFMT, msgfmt, postlingo
 
@@ -148,14 +148,28 @@ def test_what_msgfmt_lets_through_is_read(value: str, forms: int | None, fuzzy: 
     assert postlingo(data) is None
 
 
-def test_a_long_or_deep_expression_is_judged_without_exhausting_the_stack():
-    deep = "nplurals=2; plural=" + "(" * 5000 + "n != 1" + ")" * 5000 + ";"
-    chain = "nplurals=2; plural=" + "0 + " * 20000 + "(n != 1);"
-    for value in (deep, chain):
-        nplurals, plural = plural_forms.fields(value)
-        assert nplurals is not None and plural is not None
-        assert plural_forms.check(nplurals, plural) == 2
-    assert msgfmt(po(deep))[0] and msgfmt(po(chain))[0]
+@pytest.mark.parametrize(
+    ("shape", "deepest"),
+    [
+        (lambda k: "(" * k + "0" + ")" * k, 9996),
+        (lambda k: "!" * k + "0", 9997),
+        (lambda k: "n ? 0 : " * k + "0", 2499),
+        (lambda k: "0 || (0 && (" * k + "0" + "))" * k, 1666),
+    ],
+    ids=["parentheses", "not", "ternary", "or-and"],
+)
+def test_deep_nesting_is_refused_where_bisons_stack_is_full(shape, deepest: int):
+    """No recursion to exhaust Python's stack; and 10,000 states, as bison's, then refusal."""
+    for depth, valid in ((deepest, True), (deepest + 1, False)):
+        data = po(f"nplurals=2; plural={shape(depth)};")
+        assert msgfmt(data)[0] is valid
+        error = postlingo(data)
+        assert error is None if valid else "invalid plural expression" in error.message
+
+
+def test_a_long_chain_is_judged_without_exhausting_the_stack():
+    data = po("nplurals=2; plural=" + "0 + " * 20000 + "(n != 1);")
+    assert msgfmt(data)[0] and postlingo(data) is None
 
 
 def test_an_error_names_the_file_and_the_expression():

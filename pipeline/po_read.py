@@ -493,15 +493,24 @@ def _field(header: _Message, name: str) -> str | None:
 
 
 def _check_charset(header: _Message) -> None:
-    """Checked as soon as the header is read: from there on msgfmt reads in that charset."""
-    charset = re.search(r"charset\s*=\s*([^\s;]+)", _field(header, "Content-Type") or "")
-    if charset and charset.group(1).lower() not in _UTF8:
-        line = next((n for n, text in header.strings if "charset" in text), header.msgstr_line)
-        raise _Error(
-            f"charset {charset.group(1)} is not supported: postlingo reads and writes UTF-8 "
-            "(save the file as UTF-8 with charset=UTF-8)",
-            line,
-        )
+    """Checked as soon as the header is read: from there on msgfmt reads in that charset.
+
+    msgfmt takes the first "charset=" anywhere in the header (po-charset.c), up to
+    white space; a charset in the Content-Type field is refused too.
+    """
+    text = header.msgstr[0]
+    at = text.find("charset=")
+    named = [re.split(r"[ \t\n]", text[at + 8 :], maxsplit=1)[0]] if at >= 0 else []
+    in_field = re.search(r"charset\s*=\s*([^\s;]+)", _field(header, "Content-Type") or "")
+    named += [in_field.group(1)] if in_field else []
+    for charset in named:
+        if charset.lower() not in _UTF8:
+            line = next((n for n, s in header.strings if "charset" in s), header.msgstr_line)
+            raise _Error(
+                f"charset {charset or '(empty)'} is not supported: postlingo reads and writes "
+                "UTF-8 (save the file as UTF-8 with charset=UTF-8)",
+                line,
+            )
 
 
 def _check_plurals(messages: list[_Message], header: _Message | None) -> None:

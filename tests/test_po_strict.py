@@ -281,6 +281,16 @@ def test_a_non_utf8_charset_is_refused_on_its_line():
     assert error is not None and error.line == line and "UTF-8" in error.message
 
 
+def test_a_charset_outside_content_type_is_the_one_msgfmt_reads():
+    """msgfmt takes the first "charset=" anywhere in the header, even in a mangled field."""
+    text = (
+        PO_SEED.decode().replace('"Content-Type:', '"\\x0content-Type:').replace("UTF-8", "EUC-KR")
+    )
+    error = postlingo(text.encode())
+    assert error is not None and "charset EUC-KR is not supported" in error.message
+    assert not msgfmt(text.encode())[0]
+
+
 def test_the_catalog_read_is_what_polib_reads_from_a_valid_file(tmp_path: Path):
     """Same entries, comments, flags, previous msgids and header as polib's own reader."""
     for seed in SEEDS:

@@ -82,7 +82,7 @@ def check(nplurals: str, plural: str) -> int:
     digits = nplurals.lstrip(_C_SPACE)
     count = len(digits) - len(digits.lstrip("0123456789"))
     if count == 0:
-        raise PluralFormsError(f"invalid nplurals value: nplurals={_shown(nplurals)}")
+        raise PluralFormsError(f"invalid nplurals value: {_shown('nplurals=' + nplurals)}")
     significant = digits[:count].lstrip("0")
     value = _MASK if len(significant) > 20 else min(int(significant or "0"), _MASK)  # as strtoul
     expression = re.split("[;\n]", plural, maxsplit=1)[0]  # where plural.y's lexer ends
@@ -93,8 +93,9 @@ def check(nplurals: str, plural: str) -> int:
 
 
 def _shown(text: str) -> str:
-    """The rest of the field, as a reader would find it on the header line."""
-    return text.split("\n", 1)[0].strip()
+    """The field as it stands on its header line, quoted, and cut if very long."""
+    text = text.split("\n", 1)[0].strip()
+    return f'"{text}"' if len(text) <= 80 else f'"{text[:80]}..."'
 
 
 @lru_cache(maxsize=256)
@@ -107,7 +108,7 @@ def _judge(nplurals: int, expression: str) -> str | None:
     try:
         code = _compile(expression)
     except _Invalid:
-        return f"invalid plural expression: plural={expression.strip()}"
+        return f"invalid plural expression: {_shown('plural=' + expression)}"
     for n in range(_LAST_N + 1):
         try:
             value = _run(code, n)

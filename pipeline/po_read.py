@@ -544,7 +544,7 @@ def _check_plurals(messages: list[_Message], header: _Message | None) -> None:
     try:
         expected = plural_forms.check(nplurals, expression)
     except plural_forms.PluralFormsError as exc:
-        raise _Error(f"{exc} (in the header's Plural-Forms)", header.msgstr_line) from None
+        raise _Error(str(exc), header.msgstr_line) from None
     fewest = min(plural, key=lambda m: len(m.msgstr), default=None)
     most = max(plural, key=lambda m: len(m.msgstr), default=None)
     if fewest is not None and len(fewest.msgstr) < expected:

@@ -8,6 +8,7 @@ here is pure except `run`, which gathers the project's files.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -100,23 +101,34 @@ def origin(entry: polib.POEntry) -> str:
     return "fuzzy (unknown origin)"
 
 
+_MARKERS = re.compile(r"(?:\s*(?:#~\|?|#\|))+")  # obsolete and previous, as po-lex.c reads them
+
+
 def msgstr_lines(text: str) -> dict[int, int]:
     """Entry's first line (polib's linenum) → its msgstr line, where the edit goes.
 
-    polib numbers the file's first entry 0 rather than its line, so 0 maps to
-    the first msgstr too: in a catalog without a header that is a real entry.
+    As the reader sees entries: one begins at the first comment or keyword after
+    the last msgstr, blank lines or not (a bare `#~` or `#|` is nothing), and an
+    obsolete (`#~`) one takes the comments before it. polib numbers the file's first entry 0 rather than its
+    line, so 0 maps to the first msgstr too: in a catalog without a header that
+    is a real entry.
     """
     found: dict[int, int] = {}
     start = None
     for number, line in enumerate(text.split("\n"), 1):
-        if start is None and line.strip() and not line.startswith("#~"):
+        markers = _MARKERS.match(line)
+        stripped = line[markers.end() :].strip() if markers else line.strip()
+        if markers and not stripped:
+            continue  # markers with nothing after them: no token, no entry
+        if markers and "#~" in markers.group():
+            start = None
+        elif stripped.startswith("msgstr"):
+            if start is not None:
+                found.setdefault(0, number)
+                found[start] = number
+            start = None
+        elif start is None and stripped and not stripped.startswith('"'):
             start = number
-        if line.startswith("msgstr") and start is not None:
-            found.setdefault(0, number)
-            found[start] = number
-            start = None
-        elif not line.strip():
-            start = None
     return found
 
 

@@ -6,7 +6,9 @@ singular entry. A reviewer's typo must never reach a page silently, so this
 reader follows gettext 0.21 instead: the tokens of po-lex.c (with `\\` + newline
 as a line continuation, `#~` obsolete and `#|` previous markers), the grammar of
 po-gram.y, the duplicate check of read-catalog.c and the checks msgfmt --check
-makes afterwards of the whole file (plural forms against the header). Errors
+makes afterwards of the whole file (check_plural: the header's nplurals and
+plural expression, judged by plural_forms.py, and each plural entry's forms
+against them, on the header's msgstr line as msgfmt names it). Errors
 come in the order msgfmt finds them, and the first one is raised. What msgfmt
 --check-format says of one entry (a translation that does not begin and end
 with "\\n" as its msgid does) is the `newlines` check of `postlingo check`, on
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import polib
 
+from pipeline import plural_forms
 from pipeline.errors import PostlingoError
 
 __all__ = ["parse"]
@@ -473,8 +476,6 @@ def _describe(token: _Token) -> str:
 
 # --- what msgfmt --check checks after reading ---------------------------------------
 
-_NPLURALS = re.compile(r"nplurals=\s*(\d+)")
-
 
 def _header(messages: list[_Message]) -> _Message | None:
     for m in messages:
@@ -492,41 +493,71 @@ def _field(header: _Message, name: str) -> str | None:
 
 
 def _check_charset(header: _Message) -> None:
-    """Checked as soon as the header is read: from there on msgfmt reads in that charset."""
-    charset = re.search(r"charset\s*=\s*([^\s;]+)", _field(header, "Content-Type") or "")
-    if charset and charset.group(1).lower() not in _UTF8:
-        line = next((n for n, text in header.strings if "charset" in text), header.msgstr_line)
-        raise _Error(
-            f"charset {charset.group(1)} is not supported: postlingo reads and writes UTF-8 "
-            "(save the file as UTF-8 with charset=UTF-8)",
-            line,
-        )
+    """Checked as soon as the header is read: from there on msgfmt reads in that charset.
+
+    msgfmt takes the first "charset=" anywhere in the header (po-charset.c), up to
+    white space; a charset in the Content-Type field is refused too.
+    """
+    text = header.msgstr[0]
+    at = text.find("charset=")
+    named = [re.split(r"[ \t\n]", text[at + 8 :], maxsplit=1)[0]] if at >= 0 else []
+    in_field = re.search(r"charset\s*=\s*([^\s;]+)", _field(header, "Content-Type") or "")
+    named += [in_field.group(1)] if in_field else []
+    for charset in named:
+        if charset.lower() not in _UTF8:
+            line = next((n for n, s in header.strings if "charset" in s), header.msgstr_line)
+            raise _Error(
+                f"charset {charset or '(empty)'} is not supported: postlingo reads and writes "
+                "UTF-8 (save the file as UTF-8 with charset=UTF-8)",
+                line,
+            )
 
 
 def _check_plurals(messages: list[_Message], header: _Message | None) -> None:
-    """check_plural: every translated plural entry has as many forms as the header says."""
+    """check_plural: the header's Plural-Forms is sound and fits every translated plural entry.
+
+    msgfmt judges nplurals and plural whenever the header has both, plural entries
+    or not, and drops an untranslated header before it looks.
+    """
     plural = [
         m for m in messages if m.msgid_plural is not None and not m.obsolete
-        and not m.fuzzy and m.translated
+        and m.translated and (not m.fuzzy or m is header)
     ]  # fmt: skip
-    if not plural:
+    if header is None or not header.translated:
+        if plural:
+            raise _Error(
+                "message catalog has plural form translations, but lacks a header entry with "
+                '"Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;"',
+                plural[0].msgstr_line,
+            )
         return
-    text = header.msgstr[0] if header else ""  # msgfmt looks for both anywhere in the header
-    counted = _NPLURALS.search(text)
-    if header is None or counted is None or "plural=" not in text:
+    nplurals, expression = plural_forms.fields(header.msgstr[0])
+    if plural and (expression is None or nplurals is None):
+        lacking = '"plural=EXPRESSION"' if expression is None else '"nplurals=INTEGER"'
         raise _Error(
-            "plural forms are translated, but the header has no Plural-Forms "
-            '"nplurals=INTEGER; plural=EXPRESSION;"',
+            f"message catalog has plural form translations, but header entry lacks a {lacking} "
+            "attribute (Plural-Forms: nplurals=INTEGER; plural=EXPRESSION;)",
             plural[0].msgstr_line,
         )
-    expected = int(counted.group(1))
-    for m in plural:
-        if len(m.msgstr) != expected:
-            raise _Error(
-                f"nplurals = {expected} in the header, but the entry on line {m.line} "
-                f"has {len(m.msgstr)} plural forms",
-                header.msgstr_line,
-            )
+    if nplurals is None or expression is None:
+        return
+    try:
+        expected = plural_forms.check(nplurals, expression)
+    except plural_forms.PluralFormsError as exc:
+        raise _Error(str(exc), header.msgstr_line) from None
+    fewest = min(plural, key=lambda m: len(m.msgstr), default=None)
+    most = max(plural, key=lambda m: len(m.msgstr), default=None)
+    if fewest is not None and len(fewest.msgstr) < expected:
+        odd = fewest
+    elif most is not None and len(most.msgstr) > expected:
+        odd = most
+    else:
+        return
+    raise _Error(
+        f"nplurals = {expected} in the header, but the entry on line {odd.line} "
+        f"has {len(odd.msgstr)} plural forms",
+        header.msgstr_line,
+    )
 
 
 def _check(messages: list[_Message]) -> _Message:

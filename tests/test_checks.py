@@ -229,6 +229,17 @@ def test_msgstr_lines_point_at_the_msgstr_of_each_entry(tmp_path: Path):
     assert [lines[e.linenum] for e in po if not e.obsolete] == [9, 12]
 
 
+def test_msgstr_lines_follow_the_reader_without_blank_lines_and_past_bare_markers():
+    """An entry begins after the last msgstr, as the reader sees it; `#|` alone is no token."""
+    text = (
+        'msgid ""\nmsgstr ""\n"Language: ko\\n"\n\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+        '#. heading\nmsgid "a"\nmsgstr "x"\n#| #~ \n#: post.md:4\nmsgid "b"\nmsgstr "y"\n'
+    )
+    po = catalog.parse(text, Path("a.po"))
+    lines = checks.msgstr_lines(text)
+    assert [lines[e.linenum] for e in po] == [8, 12]
+
+
 def test_findings_point_at_each_msgstr():
     # A catalog without a header is refused by msgfmt --check, and so by the reader.
     header = 'msgid ""\nmsgstr "Language: ko\\n"\n\n'

@@ -2,7 +2,8 @@
 
 Hypothesis mutates valid catalogs the way hands and tools break them (a line
 deleted or doubled, a quote dropped, a bad escape, a keyword changed, a
-`msgstr[1]` added, the charset changed, a `#~` or `#|` marker added...). For
+`msgstr[1]` added, the charset changed, a `#~` or `#|` marker added, the
+header's Plural-Forms replaced by another language's or broken...). For
 every file: if `msgfmt --check` reports a fatal error, postlingo rejects it on
 the same line (the reader, or for msgfmt's per-entry newline rule the `newlines`
 error of `postlingo check`); if msgfmt accepts it, postlingo reads it and
@@ -68,6 +69,18 @@ SEEDS = [PO_SEED, _written_seed()]
 KEYWORDS = ["msgid", "msgstr", "msgctxt", "msgid_plural", "msgstr[0]", "msgstr[1]", "msgfoo"]
 ESCAPES = ["\\q", "\\u00e9", "\\x", "\\8", "\\", "\\x41", "\\101", "\\n", "\\004", "\\0"]
 CHARSETS = ["ISO-8859-1", "EUC-KR", "ASCII", "utf8", "UTF-8"]
+PLURAL_FORMS = [
+    "nplurals=1; plural=0;",
+    "nplurals=2; plural=(n != 1);",
+    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || "
+    "n%100>=20) ? 1 : 2);",
+    "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+    "n%100>=11 ? 4 : 5);",
+]
+# What lands in a Plural-Forms line by hand or by a tool: a NUL, stray characters, a line break.
+PLURAL_GARBAGE = ["\\0", "\0", "x", "-", "(", ")", "?", ":", ";", "=", "/0", "%0", "|", "&",
+                  "!", "n", "9", " ", "\\n", "\\t", "nplurals=", "plural="]  # fmt: skip
+NPLURALS = ["0", "1", "2", "3", "6", "x", "", "-1", " 2", "99999999999999999999999"]
 KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)")
 
 
@@ -81,7 +94,7 @@ def broken(draw: st.DrawFn) -> bytes:
         op = draw(
             st.sampled_from(
                 ["delete", "double", "quote", "escape", "keyword", "plural", "charset",
-                 "obsolete", "previous", "swap", "newline", "comment"]
+                 "obsolete", "previous", "swap", "newline", "comment", "plural-forms"]
             )
         )  # fmt: skip
         if op == "delete":
@@ -113,7 +126,28 @@ def broken(draw: st.DrawFn) -> bytes:
             lines[i] = line.rstrip()[:-1] + '\\n"'
         elif op == "comment":
             lines.insert(i, "# a reviewer's note")
+        elif op == "plural-forms":
+            lines = draw(plural_forms_edited(lines))
     return "\n".join(lines).encode()
+
+
+@st.composite
+def plural_forms_edited(draw: st.DrawFn, lines: list[str]) -> list[str]:
+    """The header's Plural-Forms line another language's, and perhaps broken."""
+    at = next((n for n, line in enumerate(lines) if '"Plural-Forms:' in line), None)
+    if at is None:
+        return lines
+    value = draw(st.sampled_from(PLURAL_FORMS))
+    edit = draw(st.sampled_from(["none", "insert", "delete", "nplurals"]))
+    if edit == "insert":
+        i = draw(st.integers(0, len(value)))
+        value = value[:i] + draw(st.sampled_from(PLURAL_GARBAGE)) + value[i:]
+    elif edit == "delete":
+        i = draw(st.integers(0, len(value) - 1))
+        value = value[:i] + value[i + 1 :]
+    elif edit == "nplurals":
+        value = re.sub(r"nplurals=\d+", "nplurals=" + draw(st.sampled_from(NPLURALS)), value)
+    return [*lines[:at], f'"Plural-Forms: {value}\\n"', *lines[at + 1 :]]
 
 
 _FATAL = re.compile(r"^[^:\n]+\.po:(\d+)(?::\d+)?: (?!warning)(.*)$", re.M)
@@ -245,6 +279,16 @@ def test_a_non_utf8_charset_is_refused_on_its_line():
     error = postlingo(text.encode())
     line = next(n for n, t in enumerate(text.split("\n"), 1) if "charset=" in t)
     assert error is not None and error.line == line and "UTF-8" in error.message
+
+
+def test_a_charset_outside_content_type_is_the_one_msgfmt_reads():
+    """msgfmt takes the first "charset=" anywhere in the header, even in a mangled field."""
+    text = (
+        PO_SEED.decode().replace('"Content-Type:', '"\\x0content-Type:').replace("UTF-8", "EUC-KR")
+    )
+    error = postlingo(text.encode())
+    assert error is not None and "charset EUC-KR is not supported" in error.message
+    assert not msgfmt(text.encode())[0]
 
 
 def test_the_catalog_read_is_what_polib_reads_from_a_valid_file(tmp_path: Path):

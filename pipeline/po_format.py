@@ -95,7 +95,9 @@ _SPECIAL = {
     0xFF0E: "CL", 0xFF1A: "NS", 0xFF1B: "NS", 0xFF1F: "EX", 0xFF3B: "OPW", 0xFF3D: "CL",
     0xFF5B: "OPW", 0xFF5D: "CL", 0xFFE0: "PO", 0xFFE1: "PR", 0xFFE5: "PR", 0xFFE6: "PR",
     0x034F: "GL", 0x035C: "GL", 0x035D: "GL", 0x035E: "GL", 0x035F: "GL", 0x0360: "GL",
-    0x0361: "GL", 0x0362: "GL", 0x00B7: "AL", 0x30FD: "NS", 0x30FE: "NS", 0x309D: "NS", 0x309E: "NS",
+    0x0361: "GL", 0x0362: "GL", 0x037E: "IS", 0x0589: "IS", 0x05BE: "BA", 0x060C: "IS",
+    0x061B: "EX", 0x061F: "EX", 0x066A: "PO", 0x066B: "NU", 0x066C: "NU", 0x06D4: "EX",
+    0x00B7: "AL", 0x30FD: "NS", 0x30FE: "NS", 0x309D: "NS", 0x309E: "NS",
 }  # fmt: skip
 
 
@@ -254,6 +256,16 @@ def width_breaks(text: str, width: int, start: int, forbidden: Collection[int]) 
     return cuts
 
 
+def _breaks_after(text: str, width: int, start: int, forbidden: Collection[int]) -> bool:
+    """Whether `width_breaks` would cut the text, known without laying it out: a text with
+    no mandatory break that overflows is cut if it may break anywhere (were it cut nowhere
+    before its end, its last break would be). False means: ask width_breaks."""
+    offsets = _column_offsets(text)
+    if start + (offsets[-1] if offsets else len(text)) <= width or _MANDATORY_RE.search(text):
+        return False
+    return any(i not in forbidden for i in break_opportunities(text))
+
+
 # --- strings -------------------------------------------------------------------
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\v": "\\v"}
@@ -295,11 +307,20 @@ def wrap_string(prefix: str, keyword: str, value: str, page_width: int) -> list[
     for n, portion in enumerate(portions):
         text, forbidden = _escaped(portion)
         start = len(keyword) + 1 if first else 0  # the keyword's columns, on its own line
-        cuts = width_breaks(text, width, start, forbidden)
-        if first and text and (n + 1 < len(portions) or start > width or cuts):
+        if (
+            first
+            and text
+            and (
+                n + 1 < len(portions)
+                or start > width
+                or _breaks_after(text, width, start, forbidden)
+                or width_breaks(text, width, start, forbidden)
+            )
+        ):  # on lines of its own, below `keyword ""`
             lines.append(f'{prefix}{keyword} ""')
             first = False
-            cuts = width_breaks(text, width, 0, forbidden)
+            start = 0
+        cuts = width_breaks(text, width, start, forbidden)
         head = f"{prefix}{keyword} " if first else prefix
         first = False
         pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]

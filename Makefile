@@ -25,7 +25,7 @@ test: install
 
 # The fuzz targets (test_fuzz_*) at length; make test runs them briefly.
 fuzz: install
-	POSTLINGO_FUZZ_EXAMPLES=$${POSTLINGO_FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q -k fuzz --hypothesis-show-statistics tests
+	POSTLINGO_EXPLORE=1 POSTLINGO_FUZZ_EXAMPLES=$${POSTLINGO_FUZZ_EXAMPLES:-20000} $(BIN)/python -m pytest -q -k fuzz --hypothesis-show-statistics tests
 
 lint: install
 	$(BIN)/ruff check pipeline tests

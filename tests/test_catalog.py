@@ -436,9 +436,7 @@ _ALPHABETS = st.sampled_from(
 
 
 @pytest.mark.skipif(MSGCAT is None, reason="GNU gettext tools not installed")
-@settings(
-    max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     msgids=st.lists(st.lists(_ALPHABETS, min_size=1, max_size=60).map("".join), min_size=1,
                     max_size=6, unique=True),

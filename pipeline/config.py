@@ -11,6 +11,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -109,15 +110,15 @@ class Config:
     def resolve(self, relative: str) -> Path:
         return self.root / relative
 
-    @property
+    @cached_property  # asked for once per catalog and page
     def source_path(self) -> Path:
         return self.resolve(self.source_dir)
 
-    @property
+    @cached_property  # asked for once per catalog and page
     def locales_path(self) -> Path:
         return self.resolve(self.locales_dir)
 
-    @property
+    @cached_property  # asked for once per catalog and page
     def site_path(self) -> Path:
         return self.resolve(self.site_dir)
 

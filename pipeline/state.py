@@ -58,7 +58,8 @@ _looked_at: set[str] = set()
 
 def file_digest(path: Path) -> str | None:
     """The digest of a file's bytes, None when there is no (readable) file."""
-    name = os.path.abspath(path)
+    name = os.fspath(path)
+    name = name if os.path.isabs(name) else os.path.abspath(name)
     try:
         st = os.stat(name)
     except OSError:

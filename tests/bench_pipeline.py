@@ -157,7 +157,10 @@ def _postlingo(code: Path, project: Path, *args: str) -> tuple[float, float, flo
     CPU time is the process's and its workers' (user + system): on a machine
     shared with other work it moves far less than the wall clock.
     """
+    # As an installed postlingo runs: its modules' bytecode cached (this machine's
+    # environment sets PYTHONDONTWRITEBYTECODE, which would compile them in every process).
     env = {**os.environ, "PYTHONPATH": str(code)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "-C", str(project), *args],

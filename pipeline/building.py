@@ -199,7 +199,7 @@ def build(
     stale = [key for key in on_disk if key not in recorded]
     made: dict[Pair, publish.Verdict] = {}
     if preview:  # catalogs made in memory, in this process
-        made = {k: publish.judge(*k, catalog_of(k), config, pseudo=True) for k in stale}
+        made = {k: publish.judge(*k, catalog_of(k), config, pseudo=shown_pseudo) for k in stale}
     else:
         read = posts.map_ordered(_read_verdict, stale, config, shown_pseudo)
         for key, verdict in zip(stale, read, strict=True):
@@ -281,9 +281,9 @@ def build(
         if (record := state.fresh(f"page:{where}/{rel}", key, file_digest(site / rel)))
     }
     wanted = {rel for rel in inputs if rel not in kept}
-    in_memory = catalog_of if preview else None
+    # A preview judges every catalog here (it keeps no verdict): `known` holds them all.
     known = {key: verdict.translations for key, verdict in made.items() if verdict.translations}
-    rendered = pages.render_all(config, refs, chosen, wanted, shown_pseudo, known, in_memory)
+    rendered = pages.render_all(config, refs, chosen, wanted, shown_pseudo, known, preview)
     listings = {path: listing for path, _, listing in rendered}
     outputs: dict[str, str | bytes] = {path: html for path, html, _ in rendered}
 
@@ -298,7 +298,7 @@ def build(
         return None  # a damaged record: the post is read again
 
     if wanted - set(outputs):
-        article_of = pages.article_maker(config, by_slug, shown_pseudo, known, in_memory)
+        article_of = pages.article_maker(config, by_slug, shown_pseudo, known)
         site_pages = Site(refs, config, article_of, listing_of)
         outputs.update(site_pages.render(lambda rel: rel in wanted and rel not in listings))
     for rel, content in outputs.items():

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 
-import polib
-
 from pipeline import posts, publish
 from pipeline.article import Article
 from pipeline.config import Config
@@ -23,7 +21,6 @@ Made = tuple[str, str, dict[str, str]]  # (site path, page, what an index lists 
 
 
 Link = Callable[[str], tuple[str, str | None]]
-CatalogOf = Callable[[tuple[str, str]], polib.POFile | None]
 Known = Mapping[tuple[str, str], dict[str, str]]  # (slug, locale): what its catalog publishes
 
 
@@ -32,10 +29,9 @@ def article_maker(
     by_slug: Mapping[str, Post],
     pseudo: bool,
     known: Known,
-    catalog_of: CatalogOf | None = None,
 ) -> Callable[[PageRef, Link], Article]:
     """A page's text from its post and what its catalog publishes: `known` when the build
-    judged it, else read on first use (from `catalog_of` when given: catalogs in memory)."""
+    judged it (always, for catalogs made in memory), else read from its file on first use."""
 
     def article_of(ref: PageRef, link: Link) -> Article:
         post = by_slug[ref.slug]
@@ -44,13 +40,10 @@ def article_maker(
         if (ref.slug, ref.locale) in known:
             translations = known[(ref.slug, ref.locale)]
         elif ref.locale != ref.lang:
-            if catalog_of is not None:
-                po = catalog_of((ref.slug, ref.locale))
-            else:
-                try:
-                    po = existing(config, ref.locale, ref.slug)
-                except Unreadable as bad:  # changed since its verdict: no page from it
-                    raise bad.error from None
+            try:
+                po = existing(config, ref.locale, ref.slug)
+            except Unreadable as bad:  # changed since its verdict: no page from it
+                raise bad.error from None
             verdict = publish.judge(ref.slug, ref.locale, po, config, pseudo=pseudo)
             translations = verdict.translations or {}
         edition = Edition(post.document, ref.locale, translations, ref.pseudo)
@@ -66,12 +59,11 @@ def render_posts(
     wanted: Collection[str],
     pseudo: bool,
     known: Known,
-    catalog_of: CatalogOf | None = None,
 ) -> list[Made]:
     """The wanted pages of these posts (a worker's share), in site order."""
     posts.parse(config, chosen, parallel=False)
     by_slug = {post.slug: post for post in chosen}
-    site = Site(refs, config, article_maker(config, by_slug, pseudo, known, catalog_of))
+    site = Site(refs, config, article_maker(config, by_slug, pseudo, known))
     made = []
     for ref in site.refs:
         path = post_path(ref.locale, ref.slug)
@@ -87,15 +79,15 @@ def render_all(
     wanted: Collection[str],
     pseudo: bool,
     known: Known,
-    catalog_of: CatalogOf | None = None,
+    in_process: bool = False,
 ) -> list[Made]:
-    """`render_posts` over every post with a wanted page; in a pool when there are enough
-    (never for catalogs made in memory, `catalog_of`)."""
+    """`render_posts` over every post with a wanted page; in a pool when there are enough,
+    unless `in_process` (serve's previews: no worker is forked from its threads)."""
     slugs = {ref.slug for ref in refs if post_path(ref.locale, ref.slug) in wanted}
     todo = [post for post in chosen if post.slug in slugs]
     count = posts.workers()
-    if len(todo) < posts.POOL_THRESHOLD or count < 2 or catalog_of is not None:
-        return render_posts(config, refs, todo, wanted, pseudo, known, catalog_of)
+    if len(todo) < posts.POOL_THRESHOLD or count < 2 or in_process:
+        return render_posts(config, refs, todo, wanted, pseudo, known)
     # Shares of several posts: each worker lays out the site's links once per share,
     # and gets what the catalogs of its own posts publish.
     size = max(1, -(-len(todo) // (count * 4)))

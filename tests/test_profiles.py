@@ -68,14 +68,7 @@ def test_a_damaged_copy_is_made_again(cache_home: Path, damage: bytes) -> None:
     assert table.stat().st_size > 1_000_000
 
 
-def test_detection_works_where_nothing_can_be_kept(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    blocked = tmp_path / "a-file"
-    blocked.write_text("not a folder")
-    monkeypatch.setenv(files.CACHE_ENV, str(blocked))
-    profiles.factory.cache_clear()
-    try:
-        assert _ours(TEXTS[2]) == _theirs(TEXTS[2])
-    finally:
-        profiles.factory.cache_clear()
+def test_detection_works_where_nothing_can_be_kept(cache_home: Path) -> None:
+    cache_home.write_text("not a folder")
+    assert _ours(TEXTS[2]) == _theirs(TEXTS[2])
+    assert cache_home.read_text() == "not a folder"

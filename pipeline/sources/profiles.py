@@ -5,8 +5,9 @@ n-grams by 55 languages, which costs each process (and each pool worker) about
 0.3 s before it can judge a single post. That table, as langdetect itself built
 it, is kept in the user's cache folder: the n-grams and languages as JSON, the
 probabilities as raw doubles, mapped so only the rows a post's n-grams need are
-read (no pickle: nothing in either can run). Detection gives the same floats. A missing, damaged or stale copy is made again; where none can
-be kept, langdetect loads its profiles as it always did.
+read (no pickle: nothing in either can run). Detection gives the same floats.
+A missing, damaged or stale copy is made again; where none can be kept,
+langdetect loads its profiles as it always did.
 """
 
 from __future__ import annotations

@@ -109,9 +109,9 @@ def msgstr_lines(text: str) -> dict[int, int]:
 
     As the reader sees entries: one begins at the first comment or keyword after
     the last msgstr, blank lines or not (a bare `#~` or `#|` is nothing), and an
-    obsolete (`#~`) one takes the comments before it. polib numbers the file's first entry 0 rather than its
-    line, so 0 maps to the first msgstr too: in a catalog without a header that
-    is a real entry.
+    obsolete (`#~`) one takes the comments before it. polib numbers the file's
+    first entry 0 rather than its line, so 0 maps to the first msgstr too: in a
+    catalog without a header that is a real entry.
     """
     found: dict[int, int] = {}
     start = None
